@@ -1,0 +1,48 @@
+// Public converter API: JSON source map bytes -> smcache file bytes, and path -> path.
+//
+// Thread safety: every function here is reentrant; calls on different inputs may run in parallel.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <vector>
+
+#include <smcache/format/error.hpp>
+
+namespace smcache {
+
+struct CompileOptions {
+  // Inputs larger than this are rejected with Errc::limit_exceeded before parsing.
+  std::uint64_t max_input_bytes = std::uint64_t{1} << 31;  // 2 GiB
+  // Segments across all lines (index-map sections included). Must stay below 2^32 - 1.
+  std::uint64_t max_tokens = 500'000'000;
+  // Copy `sourcesContent` into the cache (and index its lines). Off: names only.
+  bool include_sources_content = true;
+  // Tokens per packed block (power of two, 1..4096). Smaller: faster lookup, larger file.
+  std::uint32_t block_token_count = 64;
+};
+
+// Compiles one source map (a regular map or an index map, ECMA-426) into cache bytes.
+// Errors: invalid_json, invalid_field, invalid_mappings, invalid_index_map, limit_exceeded, with
+// the field and position in the message and in Error::where. Deterministic: the same input and
+// options give the same bytes.
+Result<std::vector<std::uint8_t>> compile(std::span<const std::uint8_t> map_json,
+                                          const CompileOptions& options = {});
+
+// Reads `map_path`, compiles it and writes `cache_path` atomically (temporary file in the same
+// directory, fsync, rename): `cache_path` never holds a partial file. Errors: those of compile(),
+// plus io (with the path and errno).
+Result<Ok> compile_file(const std::filesystem::path& map_path,
+                        const std::filesystem::path& cache_path,
+                        const CompileOptions& options = {});
+
+// Reads a whole file. Errors: io.
+Result<std::vector<std::uint8_t>> read_file(const std::filesystem::path& path);
+
+// Writes `bytes` to `path` atomically: a temporary file beside it, fsync, rename, fsync of the
+// directory. On any error the temporary file is removed and `path` is untouched. Errors: io.
+Result<Ok> write_file_atomic(const std::filesystem::path& path,
+                             std::span<const std::uint8_t> bytes);
+
+}  // namespace smcache

@@ -1,0 +1,146 @@
+// Public reader API: open an smcache file (mmap or caller-owned bytes) and answer lookups.
+//
+// Header-only. A Cache is immutable after open: any number of threads may call its const
+// methods at once, with no locking. Lookups never allocate and never read outside the mapping,
+// whatever the file holds (SPEC.md §8: checks at open, at use, and in verify()).
+//
+// Lines and columns are 0-based everywhere. Generated and original columns count UTF-16 code
+// units, as JavaScript engines and source maps do.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include <smcache/format/checksum.hpp>
+#include <smcache/format/error.hpp>
+#include <smcache/format/layout.hpp>
+
+namespace smcache {
+
+// Which mapping answers a query (SPEC.md §9).
+enum class Bias : std::uint8_t {
+  // The last mapping with the greatest generated column <= the query column, on the query's
+  // line only (Mozilla source-map's default GREATEST_LOWER_BOUND, trace-mapping's default).
+  greatest_lower_bound = 0,
+  // The last mapping with the smallest generated column >= the query column, same line only.
+  least_upper_bound = 1,
+};
+
+// One mapping, as lookups and iteration return it. Strings point into the cache's bytes and stay
+// valid while the Cache (or the buffer given to from_bytes) lives.
+struct Token {
+  std::uint32_t generated_line = 0;    // 0-based
+  std::uint32_t generated_column = 0;  // 0-based, UTF-16 code units
+  // The rest is meaningful only when has_source() (a 1-field segment has no source).
+  std::uint32_t source_index = format::kNone;  // into sources(); kNone without source
+  std::uint32_t line = 0;                      // original line, 0-based
+  std::uint32_t column = 0;                    // original column, 0-based
+  std::string_view source;                     // the source's name ("" for a null name)
+  std::optional<std::string_view> name;        // from `names`, if the segment has one
+  bool ignored = false;                        // the source is in the ignore list
+  bool has_source() const noexcept { return source_index != format::kNone; }
+};
+
+struct SourceInfo {
+  std::uint32_t index = 0;
+  std::optional<std::string_view> name;     // sourceRoot-joined; nullopt for a null source
+  std::optional<std::string_view> content;  // sourcesContent; nullopt when absent
+  std::uint32_t line_count = 0;             // lines of content (0 without content)
+  bool ignored = false;
+};
+
+struct CacheInfo {
+  std::uint16_t format_major = 0, format_minor = 0;
+  std::uint32_t semantics_version = 0;
+  std::uint64_t file_size = 0;
+  std::uint32_t generated_line_count = 0;
+  std::uint32_t token_count = 0;
+  std::uint32_t source_count = 0;
+  std::uint32_t string_count = 0;
+  std::uint32_t name_count = 0;
+  std::uint32_t block_token_count = 0;
+  std::optional<std::string_view> file;
+  std::optional<std::string_view> debug_id;
+  format::Hash128 input_hash;
+};
+
+struct SectionView {
+  std::uint32_t id = 0;
+  std::string_view name;  // "token_data"; "unknown" for ids this reader does not know
+  std::uint64_t offset = 0, size = 0, checksum = 0;
+};
+
+class Cache {
+ public:
+  // Maps `path` read-only (Boost.Interprocess file_mapping + mapped_region) and validates the
+  // header and directory: O(number of sections), no section page touched. Errors: io (with the
+  // path and errno), not_a_cache, truncated, unsupported_version, unsupported_feature, corrupt.
+  // The file must not be truncated by another process while mapped (SIGBUS): replace cache
+  // files by rename, never in place.
+  static Result<Cache> open(const std::filesystem::path& path);
+
+  // Same checks over caller-owned bytes, which must outlive the Cache and stay unchanged.
+  // No copy is made.
+  static Result<Cache> from_bytes(std::span<const std::uint8_t> bytes);
+
+  Cache(Cache&&) noexcept;
+  Cache& operator=(Cache&&) noexcept;
+  ~Cache();
+
+  // The mapping that covers generated (line, column), per `bias`; nullopt when none does (no
+  // mapping on that line on the bias's side, or the answering segment has no source).
+  // O(log n), no allocation.
+  std::optional<Token> lookup(std::uint32_t line, std::uint32_t column,
+                              Bias bias = Bias::greatest_lower_bound) const noexcept;
+
+  // ECMA-426 GetOriginalPositions: the mappings at the greatest generated position <= (line,
+  // column), searching back across earlier lines when the query's line has none before the
+  // column. Returns the token index range [first, last) of every mapping at that position (all
+  // share it); empty when there is no such position. Use token(i) to read them.
+  struct TokenRange {
+    std::uint32_t first = 0, last = 0;
+    bool empty() const noexcept { return first >= last; }
+    std::uint32_t size() const noexcept { return empty() ? 0 : last - first; }
+  };
+  TokenRange original_positions(std::uint32_t line, std::uint32_t column) const noexcept;
+
+  // Token i in generated order (line, then column), i < token_count(). Tokens without a source
+  // are included (has_source() false). Out of range or corrupt: nullopt.
+  std::optional<Token> token(std::uint32_t i) const noexcept;
+  std::uint32_t token_count() const noexcept;
+
+  // Calls f(const Token&) for every token in order; stops early if f returns false (f may also
+  // return void). What eachMapping gives, 1-field segments included.
+  template <class F>
+  void for_each_token(F&& f) const;
+
+  std::uint32_t source_count() const noexcept;
+  std::optional<SourceInfo> source(std::uint32_t index) const noexcept;
+  // Line `line` (0-based) of source `index`'s content without its terminator; lines split at
+  // \n, \r\n, \r, U+2028 and U+2029. nullopt when the source has no content or the line is past
+  // its end. O(1).
+  std::optional<std::string_view> source_line(std::uint32_t index,
+                                              std::uint32_t line) const noexcept;
+
+  CacheInfo info() const noexcept;
+  std::span<const SectionView> sections() const noexcept;
+  std::span<const std::uint8_t> bytes() const noexcept;
+
+  // Every checksum and every cross-reference (line index monotone, columns sorted, indices in
+  // range, string offsets monotone). O(file size). Errors: checksum_mismatch, corrupt.
+  Result<Ok> verify() const;
+
+ private:
+  struct Impl;
+  explicit Cache(std::unique_ptr<Impl> impl) noexcept;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace smcache
+
+#include <smcache/reader/detail/cache_impl.hpp>
