@@ -2,6 +2,10 @@
 // XXH3_128bits over the input source map.
 #pragma once
 
+// XXH3_state_t on the stack: no allocation while checking a header.
+#ifndef XXH_STATIC_LINKING_ONLY
+#define XXH_STATIC_LINKING_ONLY
+#endif
 #include <xxhash.h>
 
 #include <cstddef>

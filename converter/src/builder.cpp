@@ -1,0 +1,367 @@
+// Lays out a decoded source map (SourceMapModel) as smcache file bytes, SPEC.md §4-§7.
+//
+// The writer side of format/: everything that decides a byte of the file is here. Deterministic:
+// no hash-map iteration order, no pointers or timestamps reach the output.
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <smcache/converter/model.hpp>
+#include <smcache/format/checksum.hpp>
+#include <smcache/format/layout.hpp>
+
+namespace smcache {
+namespace {
+
+using format::kNone;
+constexpr std::uint64_t kU32Max = std::numeric_limits<std::uint32_t>::max();
+
+// Deduplicated string table. Indices are assigned in order of first insertion.
+class StringTable {
+ public:
+  std::uint32_t add(std::string_view s) {
+    auto [it, inserted] = index_.try_emplace(s, static_cast<std::uint32_t>(offsets_.size()));
+    if (inserted) {
+      offsets_.push_back(data_.size());
+      data_.append(s);
+    }
+    return it->second;
+  }
+  std::uint32_t count() const { return static_cast<std::uint32_t>(offsets_.size()); }
+  const std::string& data() const { return data_; }
+  const std::vector<std::uint64_t>& offsets() const { return offsets_; }
+
+ private:
+  // Keys view the model's strings, which outlive the table.
+  std::unordered_map<std::string_view, std::uint32_t> index_;
+  std::vector<std::uint64_t> offsets_;
+  std::string data_;
+};
+
+// Byte offsets of each line start of `content`, splitting at every JavaScript line terminator:
+// \n, \r\n, \r, U+2028 and U+2029 (R-SRC-2). Empty content has one empty line.
+void append_line_starts(std::string_view content, std::vector<std::uint32_t>& out) {
+  out.push_back(0);
+  const auto* p = reinterpret_cast<const unsigned char*>(content.data());
+  const std::size_t n = content.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const unsigned char c = p[i];
+    if (c == '\n') {
+      out.push_back(static_cast<std::uint32_t>(i + 1));
+    } else if (c == '\r') {
+      if (i + 1 < n && p[i + 1] == '\n') ++i;
+      out.push_back(static_cast<std::uint32_t>(i + 1));
+    } else if (c == 0xE2 && i + 2 < n && p[i + 1] == 0x80 &&
+               (p[i + 2] == 0xA8 || p[i + 2] == 0xA9)) {
+      i += 2;
+      out.push_back(static_cast<std::uint32_t>(i + 1));
+    }
+  }
+}
+
+// Appends bits LSB-first to a byte vector (the token_data bit order of SPEC §6.8).
+class BitWriter {
+ public:
+  explicit BitWriter(std::vector<std::uint8_t>& out) : out_(out) {}
+  void put(std::uint32_t value, std::uint32_t width) {
+    if (width == 0) return;
+    acc_ |= static_cast<std::uint64_t>(value) << used_;
+    used_ += width;
+    while (used_ >= 8) {
+      out_.push_back(static_cast<std::uint8_t>(acc_));
+      acc_ >>= 8;
+      used_ -= 8;
+    }
+  }
+  // Pads the last partial byte with zeros: each block's data starts byte-aligned.
+  void flush() {
+    if (used_ > 0) out_.push_back(static_cast<std::uint8_t>(acc_));
+    acc_ = 0;
+    used_ = 0;
+  }
+
+ private:
+  std::vector<std::uint8_t>& out_;
+  std::uint64_t acc_ = 0;
+  std::uint32_t used_ = 0;
+};
+
+std::uint8_t bits_for(std::uint32_t range) {
+  return static_cast<std::uint8_t>(std::bit_width(range));
+}
+
+Error model_error(std::string message) {
+  return make_error(Errc::invalid_argument, "model: " + std::move(message));
+}
+
+Error limit_error(std::string message) {
+  return make_error(Errc::limit_exceeded, std::move(message));
+}
+
+// The per-token field values as stored (SPEC §6.7): source and name are biased by one so that
+// zero means "none".
+struct PackedToken {
+  std::uint32_t field[format::kFieldCount];
+};
+
+}  // namespace
+
+Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
+                                              format::Hash128 input_hash,
+                                              const CompileOptions& options) {
+  const std::uint32_t block_size = options.block_token_count;
+  if (block_size == 0 || block_size > format::kMaxBlockTokenCount ||
+      !std::has_single_bit(block_size)) {
+    return make_error(Errc::invalid_argument, "block_token_count " + std::to_string(block_size) +
+                                                  " is not a power of two in 1..4096");
+  }
+
+  // --- check the model: every index in range, lines consistent, columns sorted ---
+  const auto& lo = model.line_offsets;
+  if (lo.empty() || lo.front() != 0 || lo.back() != model.tokens.size()) {
+    return model_error("line_offsets must start at 0 and end at the token count");
+  }
+  if (model.tokens.size() >= kU32Max) {
+    return limit_error("mappings: " + std::to_string(model.tokens.size()) +
+                       " segments, the format holds at most 4294967294");
+  }
+  if (model.sources.size() >= kU32Max || model.names.size() >= kU32Max) {
+    return limit_error("too many sources or names for the format's 32-bit indices");
+  }
+  const auto source_count = static_cast<std::uint32_t>(model.sources.size());
+  const auto name_count = static_cast<std::uint32_t>(model.names.size());
+  std::uint32_t generated_line_count = 0;
+  for (std::size_t line = 0; line + 1 < lo.size(); ++line) {
+    if (lo[line] > lo[line + 1]) return model_error("line_offsets must not decrease");
+    for (std::uint32_t i = lo[line]; i < lo[line + 1]; ++i) {
+      const RawToken& t = model.tokens[i];
+      if (i > lo[line] && t.generated_column < model.tokens[i - 1].generated_column) {
+        return model_error("line " + std::to_string(line) + ": columns not sorted");
+      }
+      if (t.source_index != RawToken::kNoIndex && t.source_index >= source_count) {
+        return model_error("line " + std::to_string(line) + ": source index out of range");
+      }
+      if (t.name_index != RawToken::kNoIndex && t.name_index >= name_count) {
+        return model_error("line " + std::to_string(line) + ": name index out of range");
+      }
+    }
+    if (lo[line + 1] > lo[line]) generated_line_count = static_cast<std::uint32_t>(line + 1);
+  }
+
+  // --- strings: file, debugId, source names, then names in order of first use ---
+  StringTable strings;
+  const std::uint32_t file_string = model.file ? strings.add(*model.file) : kNone;
+  const std::uint32_t debug_id_string = model.debug_id ? strings.add(*model.debug_id) : kNone;
+  std::vector<std::uint32_t> source_name_string(source_count, kNone);
+  for (std::uint32_t s = 0; s < source_count; ++s) {
+    if (model.sources[s]) source_name_string[s] = strings.add(*model.sources[s]);
+  }
+  std::vector<std::uint32_t> name_string(name_count, kNone);
+  std::vector<PackedToken> packed(model.tokens.size());
+  for (std::size_t i = 0; i < model.tokens.size(); ++i) {
+    const RawToken& t = model.tokens[i];
+    PackedToken& p = packed[i];
+    p.field[format::kFieldGeneratedColumn] = t.generated_column;
+    const bool has_source = t.source_index != RawToken::kNoIndex;
+    p.field[format::kFieldSource] = has_source ? t.source_index + 1 : 0;
+    p.field[format::kFieldLine] = has_source ? t.line : 0;      // R-TOK-4
+    p.field[format::kFieldColumn] = has_source ? t.column : 0;  // R-TOK-4
+    std::uint32_t name_field = 0;
+    if (t.name_index != RawToken::kNoIndex) {
+      std::uint32_t& s = name_string[t.name_index];
+      if (s == kNone) s = strings.add(model.names[t.name_index]);
+      name_field = s + 1;
+    }
+    p.field[format::kFieldName] = name_field;
+  }
+  if (strings.count() >= kU32Max || strings.data().size() > kU32Max) {
+    return limit_error("string table: " + std::to_string(strings.data().size()) +
+                       " bytes, the format holds at most 4294967295");
+  }
+  const std::uint64_t string_bytes = strings.data().size();
+  const std::uint32_t string_offset_width = string_bytes <= 0xFF     ? 1
+                                            : string_bytes <= 0xFFFF ? 2
+                                                                     : 4;
+
+  // --- sources, their content and line starts ---
+  std::vector<format::SourceRecord> records(source_count);
+  std::vector<std::uint32_t> line_starts;
+  std::uint64_t content_bytes = 0;
+  for (std::uint32_t s = 0; s < source_count; ++s) {
+    format::SourceRecord& r = records[s];
+    r = format::SourceRecord{source_name_string[s], 0, 0, 0, 0, 0, 0};
+    if (s < model.ignored.size() && model.ignored[s]) r.flags |= format::kSourceIgnored;
+    const bool has_content = options.include_sources_content && s < model.sources_content.size() &&
+                             model.sources_content[s].has_value();
+    if (!has_content) continue;
+    const std::string& content = *model.sources_content[s];
+    if (content.size() >= kU32Max) {
+      return limit_error("sourcesContent[" + std::to_string(s) + "]: " +
+                         std::to_string(content.size()) + " bytes, at most 4294967294 per source");
+    }
+    r.flags |= format::kSourceHasContent;
+    r.content_offset = content_bytes;
+    r.content_size = static_cast<std::uint32_t>(content.size());
+    const std::size_t first = line_starts.size();
+    if (first >= kU32Max) return limit_error("source_line_starts: too many original lines");
+    r.line_start_index = static_cast<std::uint32_t>(first);
+    append_line_starts(content, line_starts);
+    r.line_count = static_cast<std::uint32_t>(line_starts.size() - first);
+    content_bytes += content.size();
+  }
+  if (line_starts.size() >= kU32Max)
+    return limit_error("source_line_starts: too many original lines");
+
+  // --- tokens: frame-of-reference bit packing per block (SPEC §6.7) ---
+  const auto token_count = static_cast<std::uint32_t>(packed.size());
+  const std::uint32_t block_count = (token_count + block_size - 1) / block_size;
+  std::vector<format::TokenBlock> blocks(block_count);
+  std::vector<std::uint8_t> token_data;
+  token_data.reserve(static_cast<std::size_t>(token_count) * 5 + format::kTokenDataPadding);
+  BitWriter bits(token_data);
+  for (std::uint32_t b = 0; b < block_count; ++b) {
+    const std::uint32_t first = b * block_size;
+    const std::uint32_t n = std::min(block_size, token_count - first);
+    format::TokenBlock& block = blocks[b];
+    block = format::TokenBlock{};
+    if (token_data.size() > kU32Max) return limit_error("token_data: more than 4 GiB of tokens");
+    block.data_offset = static_cast<std::uint32_t>(token_data.size());
+    for (std::uint32_t f = 0; f < format::kFieldCount; ++f) {
+      std::uint32_t lo_v = packed[first].field[f], hi_v = lo_v;
+      for (std::uint32_t j = 1; j < n; ++j) {
+        lo_v = std::min(lo_v, packed[first + j].field[f]);
+        hi_v = std::max(hi_v, packed[first + j].field[f]);
+      }
+      block.base[f] = lo_v;
+      block.width[f] = bits_for(hi_v - lo_v);
+    }
+    for (std::uint32_t f = 0; f < format::kFieldCount; ++f) {
+      for (std::uint32_t j = 0; j < n; ++j) {
+        bits.put(packed[first + j].field[f] - block.base[f], block.width[f]);
+      }
+    }
+    bits.flush();
+  }
+  token_data.resize(token_data.size() + format::kTokenDataPadding, 0);  // R-TOK-5
+
+  // --- lay out the file: header, directory, sections 8-aligned in id order ---
+  const std::uint32_t section_count = format::kRequiredSectionCount;
+  struct Section {
+    format::SectionId id;
+    std::vector<std::uint8_t> bytes;
+  };
+  std::vector<Section> sections;
+  sections.reserve(section_count);
+  {
+    std::vector<std::uint8_t> v((static_cast<std::size_t>(strings.count()) + 1) *
+                                string_offset_width);
+    for (std::uint32_t i = 0; i < strings.count(); ++i) {
+      format::store_le_width(v.data() + i * string_offset_width, string_offset_width,
+                             static_cast<std::uint32_t>(strings.offsets()[i]));
+    }
+    format::store_le_width(
+        v.data() + static_cast<std::size_t>(strings.count()) * string_offset_width,
+        string_offset_width, static_cast<std::uint32_t>(string_bytes));
+    sections.push_back({format::SectionId::string_offsets, std::move(v)});
+  }
+  sections.push_back({format::SectionId::string_data,
+                      std::vector<std::uint8_t>(strings.data().begin(), strings.data().end())});
+  {
+    std::vector<std::uint8_t> v(static_cast<std::size_t>(source_count) *
+                                sizeof(format::SourceRecord));
+    for (std::uint32_t s = 0; s < source_count; ++s) {
+      format::store_source_record(v.data() + s * sizeof(format::SourceRecord), records[s]);
+    }
+    sections.push_back({format::SectionId::sources, std::move(v)});
+  }
+  {
+    std::vector<std::uint8_t> v(line_starts.size() * 4);
+    for (std::size_t i = 0; i < line_starts.size(); ++i)
+      format::store_le(v.data() + 4 * i, line_starts[i]);
+    sections.push_back({format::SectionId::source_line_starts, std::move(v)});
+  }
+  {
+    std::vector<std::uint8_t> v;
+    v.reserve(content_bytes);
+    for (std::uint32_t s = 0; s < source_count; ++s) {
+      if (records[s].flags & format::kSourceHasContent) {
+        const std::string& c = *model.sources_content[s];
+        v.insert(v.end(), c.begin(), c.end());
+      }
+    }
+    sections.push_back({format::SectionId::source_content, std::move(v)});
+  }
+  {
+    std::vector<std::uint8_t> v((static_cast<std::size_t>(generated_line_count) + 1) * 4);
+    for (std::uint32_t l = 0; l <= generated_line_count; ++l)
+      format::store_le(v.data() + 4 * l, lo[l]);
+    sections.push_back({format::SectionId::line_index, std::move(v)});
+  }
+  {
+    std::vector<std::uint8_t> v(static_cast<std::size_t>(block_count) * sizeof(format::TokenBlock));
+    for (std::uint32_t b = 0; b < block_count; ++b) {
+      format::store_token_block(v.data() + b * sizeof(format::TokenBlock), blocks[b]);
+    }
+    sections.push_back({format::SectionId::token_blocks, std::move(v)});
+  }
+  sections.push_back({format::SectionId::token_data, std::move(token_data)});
+
+  const auto align = [](std::uint64_t x) {
+    return (x + format::kSectionAlignment - 1) & ~(format::kSectionAlignment - 1);
+  };
+  const std::uint64_t directory_end = sizeof(format::FileHeader) + 32ull * section_count;
+  std::vector<format::SectionEntry> entries(section_count);
+  std::uint64_t cursor = align(directory_end);
+  for (std::uint32_t i = 0; i < section_count; ++i) {
+    const Section& s = sections[i];
+    entries[i] = format::SectionEntry{static_cast<std::uint32_t>(s.id), 0, cursor, s.bytes.size(),
+                                      format::checksum64(s.bytes.data(), s.bytes.size())};
+    cursor = align(cursor + s.bytes.size());
+  }
+  const std::uint64_t file_size = cursor;
+
+  std::vector<std::uint8_t> out(file_size, 0);
+  for (std::uint32_t i = 0; i < section_count; ++i) {
+    format::store_section_entry(out.data() + sizeof(format::FileHeader) + 32ull * i, entries[i]);
+    if (!sections[i].bytes.empty()) {
+      std::memcpy(out.data() + entries[i].offset, sections[i].bytes.data(),
+                  sections[i].bytes.size());
+    }
+  }
+
+  format::FileHeader h{};
+  std::memcpy(h.magic, format::kMagic.data(), 8);
+  h.format_major = format::kFormatMajor;
+  h.format_minor = format::kFormatMinor;
+  h.byte_order_mark = format::kByteOrderMark;
+  h.header_size = sizeof(format::FileHeader);
+  h.section_count = section_count;
+  h.required_features = 0;
+  h.optional_features = 0;
+  h.file_size = file_size;
+  h.header_checksum = 0;
+  h.input_hash_low = input_hash.low;
+  h.input_hash_high = input_hash.high;
+  h.semantics_version = format::kSemanticsVersion;
+  h.generated_line_count = generated_line_count;
+  h.token_count = token_count;
+  h.source_count = source_count;
+  h.string_count = strings.count();
+  h.name_count = name_count;
+  h.block_token_count = block_size;
+  h.file_string_index = file_string;
+  h.debug_id_string_index = debug_id_string;
+  h.string_offset_width = string_offset_width;
+  format::store_header(out.data(), h);
+  format::store_le(out.data() + offsetof(format::FileHeader, header_checksum),
+                   format::header_checksum(out.data(), directory_end));
+  return out;
+}
+
+}  // namespace smcache
