@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing (Debian packages), builds Release, runs ctest (the
+# GoogleTest suites, the CLI cases and the pytest suite), then rebuilds the C++ tests with
+# AddressSanitizer + UndefinedBehaviorSanitizer and runs them again.
+# Usage: scripts/test.sh [--no-sanitize]      Environment: JOBS (default: nproc)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=${JOBS:-$(nproc)}
+sanitize=1
+[[ "${1:-}" == "--no-sanitize" ]] && sanitize=0
+
+bash scripts/install-deps.sh
+
+step() { printf '\n== %s ==\n' "$*"; }
+
+step "build (Release) in build/"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "$jobs"
+
+step "ctest (Release)"
+ctest --test-dir build --output-on-failure -j "$jobs"
+
+if ((sanitize)); then
+  step "build (ASan+UBSan) in build-asan/"
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMCACHE_SANITIZE=address,undefined \
+    -DSMCACHE_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-asan -j "$jobs"
+  step "ctest (ASan+UBSan; the Python suite runs in the Release build only)"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE python
+fi
+step "all tests passed"
