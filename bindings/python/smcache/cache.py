@@ -1,0 +1,567 @@
+"""Pythonic objects over the C ABI: Cache, Token, Source, CacheInfo, compile and open.
+
+Nothing here interprets the cache: every answer comes from libsmcache. This module checks
+arguments, copies strings out of the mapping into Python ``str`` before the call that produced
+them returns, and maps errors to exceptions (_errors.py).
+
+Threads and close(): a Cache holds its native handle through ``ffi.gc``; every method reads the
+handle into a local variable, which keeps the handle alive for the duration of the C call. close()
+only drops the Cache's own reference, so the mapping is unmapped when the last in-flight call
+(in any thread) returns, never under it. Lookups take no lock. (This relies on CPython's reference
+counting, which frees the handle as soon as the last reference goes away.)
+
+fork(): the mapping is MAP_SHARED and read-only; a child inherits it, and the same Cache keeps
+working in the child (and in the parent), sharing the page cache. Closing in one process does not
+affect the other.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import struct
+from dataclasses import dataclass
+from typing import (
+    Iterable,
+    Iterator,
+    List,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
+
+from ._errors import CorruptCache
+from ._errors import call as _call
+from ._errors import error_from as _error_from
+from ._ffi import ffi, lib
+
+__all__ = [
+    "Bias",
+    "Cache",
+    "CacheInfo",
+    "Source",
+    "Token",
+    "compile",
+    "compile_file",
+    "open",
+]
+
+PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+
+_NONE = 0xFFFFFFFF
+_MAX_U32 = 0xFFFFFFFF
+
+
+class Bias(enum.IntEnum):
+    """Which mapping answers a lookup when none starts exactly at the queried column."""
+
+    #: The last mapping with the greatest generated column <= the query column, on the query's
+    #: line only (Mozilla source-map's default).
+    GREATEST_LOWER_BOUND = 0
+    #: The last mapping with the smallest generated column >= the query column, same line only.
+    LEAST_UPPER_BOUND = 1
+
+
+class Token(NamedTuple):
+    """One mapping: an original position for a generated one. Immutable. All lines and columns
+    are 0-based; columns count UTF-16 code units.
+
+    A token from :meth:`Cache.tokens` may have no source (a 1-field segment): ``source_index``
+    and ``source`` are then None and ``line``/``column`` are 0. Lookups never return those.
+    """
+
+    source: Optional[str]  #: the source's name (sourceRoot joined); None without source
+    line: int  #: original line, 0-based
+    column: int  #: original column, 0-based
+    name: Optional[str]  #: the mapping's name, if it has one
+    source_index: Optional[int]  #: index into Cache.sources; None without source
+    ignored: bool  #: the source is in the map's ignoreList
+    generated_line: int  #: 0-based
+    generated_column: int  #: 0-based
+
+
+class Source:
+    """One entry of the map's ``sources``. ``content`` and :meth:`line` read the cache on
+    demand (the cache must be open)."""
+
+    __slots__ = ("_cache", "index", "name", "ignored", "line_count", "has_content")
+
+    index: int  #: position in ``sources``, 0-based
+    name: Optional[str]  #: sourceRoot-joined name; None for a null entry
+    ignored: bool  #: in the map's ignoreList
+    line_count: int  #: lines of content (0 without content)
+    has_content: bool  #: sourcesContent had a string for this source
+
+    def __init__(self, cache: "Cache", index: int, name: Optional[str], ignored: bool,
+                 line_count: int, has_content: bool):
+        for k, v in (("_cache", cache), ("index", index), ("name", name), ("ignored", ignored),
+                     ("line_count", line_count), ("has_content", has_content)):
+            object.__setattr__(self, k, v)
+
+    def __setattr__(self, key, value):
+        raise AttributeError("Source is immutable")
+
+    @property
+    def content(self) -> Optional[str]:
+        """The source text from sourcesContent, or None when the map had none."""
+        return self._cache._source_content(self.index)
+
+    def line(self, line: int) -> Optional[str]:
+        """Line ``line`` (0-based) of the content without its terminator, or None."""
+        return self._cache.source_line(self.index, line)
+
+    def __eq__(self, other):
+        if not isinstance(other, Source):
+            return NotImplemented
+        return (self.index, self.name, self.ignored, self.line_count, self.has_content) == (
+            other.index, other.name, other.ignored, other.line_count, other.has_content)
+
+    def __hash__(self):
+        return hash((self.index, self.name))
+
+    def __repr__(self) -> str:
+        return (f"Source(index={self.index}, name={self.name!r}, ignored={self.ignored}, "
+                f"line_count={self.line_count}, has_content={self.has_content})")
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    """Header-level facts about a cache (no section is read)."""
+
+    format_version: Tuple[int, int]  #: (major, minor) of the cache format
+    semantics_version: int  #: converter semantics the cache was written with
+    file_size: int  #: bytes of the cache
+    generated_line_count: int
+    token_count: int
+    source_count: int
+    string_count: int
+    name_count: int  #: length of the input map's ``names``
+    block_token_count: int
+    file: Optional[str]  #: the map's ``file``
+    debug_id: Optional[str]  #: the map's ``debugId``
+    input_hash: str  #: XXH3-128 of the input map bytes, 32 hex digits (high half first)
+
+
+def _text(ptr, length) -> str:
+    return ffi.unpack(ptr, length).decode("utf-8", "replace")
+
+
+def _fspath(path: PathLike) -> bytes:
+    return os.fsencode(path)
+
+
+def _options(include_sources_content: bool, block_token_count: int,
+             max_input_bytes: Optional[int], max_tokens: Optional[int]):
+    opts = ffi.new("smcache_compile_options *")
+    lib.smcache_compile_options_init(opts)
+    opts.include_sources_content = 1 if include_sources_content else 0
+    opts.block_token_count = block_token_count
+    if max_input_bytes is not None:
+        opts.max_input_bytes = max_input_bytes
+    if max_tokens is not None:
+        opts.max_tokens = max_tokens
+    return opts
+
+
+def compile(map_bytes: Union[bytes, bytearray, memoryview, str], *,
+            include_sources_content: bool = True, block_token_count: int = 64,
+            max_input_bytes: Optional[int] = None, max_tokens: Optional[int] = None) -> bytes:
+    """Compiles a JSON source map (regular or index map, ECMA-426) and returns the cache bytes.
+
+    ``map_bytes`` is the map's JSON text (``str`` is encoded as UTF-8). Deterministic: the same
+    input gives the same bytes. Raises :class:`InvalidSourceMap` (with ``position`` and
+    ``field``) when the map is malformed or exceeds a limit.
+
+    Options: ``include_sources_content`` (copy sourcesContent; off gives names only),
+    ``block_token_count`` (tokens per packed block, a power of two 1..4096: smaller is faster to
+    look up and larger on disk), ``max_input_bytes`` and ``max_tokens`` (limits for untrusted
+    input; defaults 2 GiB and 500 million).
+    """
+    if isinstance(map_bytes, str):
+        map_bytes = map_bytes.encode("utf-8")
+    src = ffi.from_buffer("uint8_t[]", map_bytes)
+    out = ffi.new("uint8_t **")
+    out_len = ffi.new("size_t *")
+    _call(lib.smcache_compile, src, len(src),
+          _options(include_sources_content, block_token_count, max_input_bytes, max_tokens),
+          out, out_len)
+    try:
+        return ffi.unpack(ffi.cast("char *", out[0]), out_len[0])
+    finally:
+        lib.smcache_bytes_free(out[0])
+
+
+def compile_file(map_path: PathLike, cache_path: PathLike, *,
+                 include_sources_content: bool = True, block_token_count: int = 64,
+                 max_input_bytes: Optional[int] = None, max_tokens: Optional[int] = None) -> None:
+    """Reads the map at ``map_path``, compiles it and writes ``cache_path`` atomically
+    (``cache_path`` never holds a partial file). Options as :func:`compile`. Raises
+    :class:`InvalidSourceMap`, or :class:`OSError` (``FileNotFoundError``,
+    ``PermissionError``, ...) for file problems."""
+    _call(lib.smcache_compile_file, _fspath(map_path), _fspath(cache_path),
+          _options(include_sources_content, block_token_count, max_input_bytes, max_tokens))
+
+
+_MISSING = object()
+
+# The lookup fast path. A Python-level Token(...) call costs more than the native lookup, so
+# tokens are built with tuple.__new__, and smcache_token is read with one struct unpack instead
+# of eleven cdata attribute reads. "@" is the C compiler's own layout (checked below).
+_tuple_new = tuple.__new__
+_NULL = ffi.NULL
+_lookup = lib.smcache_cache_lookup
+_TOKEN = struct.Struct("@5I2B2xPNPN")
+if (_TOKEN.size != ffi.sizeof("smcache_token")
+        or struct.calcsize("@5I2B2x") != ffi.offsetof("smcache_token", "source")
+        or struct.calcsize("@5I2B2xPNP") != ffi.offsetof("smcache_token", "name_len")):
+    raise ImportError("smcache: smcache_token layout differs from its struct format")
+_unpack_token = _TOKEN.unpack_from
+_iter_unpack_token = _TOKEN.iter_unpack
+# Bound on the per-cache decoded-name memo (entries); past it names are decoded each time.
+_NAME_CACHE_LIMIT = 1 << 16
+
+# Token buffers for single lookups: (cdata, buffer over it). list.pop and list.append are atomic,
+# so each concurrent caller gets its own slot without a lock.
+_slots: List[tuple] = []
+_slot_pop = _slots.pop
+_slot_push = _slots.append
+
+
+def _new_slot() -> tuple:
+    t = ffi.new("smcache_token *")
+    return (t, ffi.buffer(t))
+
+
+def _check_u32(what: str, value: int) -> None:
+    # cffi raises OverflowError for a negative or too large value passed as uint32_t; a
+    # ValueError that says which argument is clearer.
+    if not 0 <= value <= _MAX_U32:
+        raise ValueError(f"{what} must be in 0..{_MAX_U32}, got {value}")
+
+
+class Cache:
+    """An open smcache file (memory-mapped, read-only) or cache bytes.
+
+    Create with :func:`smcache.open` / :meth:`Cache.open` or :meth:`Cache.from_bytes`; use as a
+    context manager or call :meth:`close`. Any number of threads may use one Cache at once.
+    Using a closed cache raises ``ValueError("cache is closed")``.
+    """
+
+    __slots__ = ("_h", "_origin", "_source_names", "_names", "_sources", "__weakref__")
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("use smcache.open(path) or smcache.Cache.from_bytes(data)")
+
+    @classmethod
+    def _wrap(cls, raw, origin: str, keep=None) -> "Cache":
+        self = object.__new__(cls)
+        if keep is None:
+            self._h = ffi.gc(raw, lib.smcache_cache_close)
+        else:
+            # The destructor closes over the caller's buffer, so the bytes outlive the native
+            # cache even when close() races with a lookup in another thread.
+            self._h = ffi.gc(raw, lambda p, _keep=keep: lib.smcache_cache_close(p))
+        self._origin = origin
+        self._source_names = [_MISSING] * lib.smcache_cache_source_count(raw)
+        self._names = {}  # name address in the mapping -> (length, str)
+        self._sources = None
+        return self
+
+    @classmethod
+    def open(cls, path: PathLike) -> "Cache":
+        """Maps the cache file at ``path`` read-only and checks its header and directory
+        (O(number of sections); no data page is read). Raises :class:`OSError`
+        (``FileNotFoundError``, ...), :class:`CorruptCache` or :class:`UnsupportedVersion`.
+
+        The file must not be truncated or rewritten in place while open (the process would get
+        SIGBUS); replace cache files by rename, as compile_file() does."""
+        raw = _call(lib.smcache_cache_open_path, _fspath(path))
+        return cls._wrap(raw, f"path={os.fsdecode(path)!r}")
+
+    @classmethod
+    def from_bytes(cls, data: Union[bytes, bytearray, memoryview]) -> "Cache":
+        """Opens cache bytes held in memory, with the same checks as :meth:`open`. ``bytes`` are
+        used in place (no copy); other buffers are copied first, since they could change."""
+        if not isinstance(data, bytes):
+            data = bytes(data)
+        buf = ffi.from_buffer("uint8_t[]", data)
+        raw = _call(lib.smcache_cache_open_bytes, buf, len(buf))
+        return cls._wrap(raw, f"bytes={len(data)}", keep=(data, buf))
+
+    # -- lifetime ------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Releases the mapping. Idempotent. Calls running in other threads finish first (the
+        mapping goes away when the last of them returns); later calls raise ValueError."""
+        self._h = None
+
+    @property
+    def closed(self) -> bool:
+        """True after :meth:`close` (or leaving the ``with`` block)."""
+        return self._h is None
+
+    def __enter__(self) -> "Cache":
+        if self._h is None:
+            raise ValueError("cache is closed")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __reduce__(self):
+        raise TypeError("a Cache cannot be pickled; open the file again in the other process")
+
+    def __repr__(self) -> str:
+        h = self._h
+        if h is None:
+            return f"<smcache.Cache {self._origin} closed>"
+        return (f"<smcache.Cache {self._origin} tokens={lib.smcache_cache_token_count(h)} "
+                f"sources={lib.smcache_cache_source_count(h)}>")
+
+    def _handle(self):
+        h = self._h
+        if h is None:
+            raise ValueError("cache is closed")
+        return h
+
+    # -- lookups -------------------------------------------------------------------------------
+
+    def _load_source_name(self, h, index: int) -> Optional[str]:
+        if not 0 <= index < len(self._source_names):
+            return None  # a corrupt token; the reader range-checks, this is belt and braces
+        s = ffi.new("smcache_source *")
+        if lib.smcache_cache_source_get(h, index, s, ffi.NULL) == 1 and s.has_name:
+            name = _text(s.name, s.name_len)
+        else:
+            name = None
+        self._source_names[index] = name  # a benign race: every thread stores the same
+        return name
+
+    def _load_name(self, address: int, length: int) -> str:
+        name = _text(ffi.cast("const char *", address), length)
+        names = self._names
+        if len(names) < _NAME_CACHE_LIMIT:
+            names[address] = (length, name)
+        return name
+
+    def _make(self, h, fields) -> Token:
+        # fields: smcache_token unpacked by _TOKEN. The caller holds the handle, so the mapping
+        # that the name address points into is alive.
+        (generated_line, generated_column, index, line, column, has_name, ignored, _source,
+         _source_len, name_address, name_len) = fields
+        if index == _NONE:
+            return _tuple_new(Token, (None, 0, 0, None, None, False, generated_line,
+                                      generated_column))
+        source = self._source_names[index] if index < len(self._source_names) else _MISSING
+        if source is _MISSING:
+            source = self._load_source_name(h, index)
+        if has_name:
+            # Names are deduplicated in the cache's string table: one address per name, so
+            # decoding each once is enough.
+            entry = self._names.get(name_address)
+            if entry is not None and entry[0] == name_len:
+                name = entry[1]
+            else:
+                name = self._load_name(name_address, name_len)
+        else:
+            name = None
+        return _tuple_new(Token, (source, line, column, name, index, ignored == 1,
+                                  generated_line, generated_column))
+
+    def lookup(self, line: int, column: int,
+               bias: Bias = Bias.GREATEST_LOWER_BOUND) -> Optional[Token]:
+        """The original position of generated (``line``, ``column``), both 0-based, or None
+        when no mapping covers it (nothing on that line on the bias's side, or the answering
+        mapping has no source). O(log n); thread-safe."""
+        h = self._h
+        if h is None:
+            raise ValueError("cache is closed")
+        # A token buffer per call, from a pool: list pop/append are atomic, so concurrent
+        # lookups each get their own, and the steady state allocates nothing.
+        try:
+            slot = _slot_pop()
+        except IndexError:
+            slot = _new_slot()
+        try:
+            found = _lookup(h, line, column, bias, slot[0], _NULL)
+            if found == 1:
+                return self._make(h, _unpack_token(slot[1]))
+        except OverflowError:
+            _check_u32("line", line)
+            _check_u32("column", column)
+            raise
+        finally:
+            _slot_push(slot)
+        if found == 0:
+            return None
+        # -1: an argument the C side rejected (the bias); run again for the message.
+        err = ffi.new("smcache_error *")
+        lib.smcache_cache_lookup(h, line, column, bias, slot[0], err)
+        raise ValueError(ffi.string(err.message).decode("utf-8", "replace"))
+
+    def lookup_many(self, positions: Iterable[Tuple[int, int]],
+                    bias: Bias = Bias.GREATEST_LOWER_BOUND) -> List[Optional[Token]]:
+        """Looks up every (line, column) pair of ``positions`` in one native call (a whole stack
+        trace at once) and returns a list of Token-or-None in the same order."""
+        h = self._handle()
+        lines: List[int] = []
+        columns: List[int] = []
+        for line, column in positions:
+            lines.append(line)
+            columns.append(column)
+        n = len(lines)
+        if n == 0:
+            return []
+        try:
+            c_lines = ffi.new("uint32_t[]", lines)
+            c_columns = ffi.new("uint32_t[]", columns)
+        except OverflowError:
+            for line, column in zip(lines, columns):
+                _check_u32("line", line)
+                _check_u32("column", column)
+            raise
+        tokens = ffi.new("smcache_token[]", n)
+        found = ffi.new("uint8_t[]", n)
+        _call(lib.smcache_cache_lookup_many, h, c_lines, c_columns, n, bias, tokens, found)
+        make = self._make
+        return [make(h, fields) if hit else None
+                for fields, hit in zip(_iter_unpack_token(ffi.buffer(tokens)),
+                                       ffi.buffer(found)[:])]
+
+    def original_positions(self, line: int, column: int) -> List[Token]:
+        """ECMA-426 GetOriginalPositions: every mapping at the greatest generated position <=
+        (line, column), searching back across earlier lines. Empty when there is none."""
+        h = self._handle()
+        first = ffi.new("uint32_t *")
+        last = ffi.new("uint32_t *")
+        _check_u32("line", line)
+        _check_u32("column", column)
+        count = _call(lib.smcache_cache_original_positions, h, line, column, first, last)
+        return [self._get_token(h, i) for i in range(first[0], first[0] + count)]
+
+    # -- iteration -----------------------------------------------------------------------------
+
+    def _get_token(self, h, index: int) -> Token:
+        try:
+            slot = _slot_pop()
+        except IndexError:
+            slot = _new_slot()
+        try:
+            if _call(lib.smcache_cache_token_get, h, index, slot[0]) == 1:
+                return self._make(h, _unpack_token(slot[1]))
+        finally:
+            _slot_push(slot)
+        raise CorruptCache(lib.SMCACHE_E_CORRUPT,
+                           f"token {index}: unreadable (corrupt cache; run verify())")
+
+    @property
+    def token_count(self) -> int:
+        """Number of mappings (segments), 1-field segments included."""
+        return lib.smcache_cache_token_count(self._handle())
+
+    def tokens(self) -> Iterator[Token]:
+        """Every mapping in generated order (line, then column), 1-field segments included (with
+        source_index None). Raises ValueError if the cache is closed while iterating."""
+        for i in range(lib.smcache_cache_token_count(self._handle())):
+            yield self._get_token(self._handle(), i)
+
+    # -- sources -------------------------------------------------------------------------------
+
+    @property
+    def sources(self) -> List[Source]:
+        """The map's ``sources`` as :class:`Source` objects (content read on demand)."""
+        h = self._handle()
+        sources = self._sources
+        if sources is None:
+            result = []
+            s = ffi.new("smcache_source *")
+            for i in range(lib.smcache_cache_source_count(h)):
+                if _call(lib.smcache_cache_source_get, h, i, s) != 1:
+                    raise CorruptCache(lib.SMCACHE_E_CORRUPT,
+                                       f"source {i}: unreadable (corrupt cache; run verify())")
+                result.append(Source(self, i, _text(s.name, s.name_len) if s.has_name else None,
+                                     bool(s.ignored), s.line_count, bool(s.has_content)))
+            sources = self._sources = tuple(result)
+        return list(sources)
+
+    def _source_content(self, index: int) -> Optional[str]:
+        h = self._handle()
+        s = ffi.new("smcache_source *")
+        if _call(lib.smcache_cache_source_get, h, index, s) != 1 or not s.has_content:
+            return None
+        return _text(s.content, s.content_len)
+
+    def source_line(self, index: int, line: int) -> Optional[str]:
+        """Line ``line`` (0-based) of source ``index``'s content without its terminator (lines
+        split at \\n, \\r\\n, \\r, U+2028, U+2029), or None when the source has no content or
+        the line is past its end. Raises IndexError for a source index out of range."""
+        h = self._handle()
+        count = lib.smcache_cache_source_count(h)
+        if not 0 <= index < count:
+            raise IndexError(f"source index {index} out of range ({count} sources)")
+        if line < 0:
+            return None
+        if line > _MAX_U32:
+            return None
+        out = ffi.new("const char **")
+        out_len = ffi.new("size_t *")
+        if _call(lib.smcache_cache_source_line, h, index, line, out, out_len) != 1:
+            return None
+        return _text(out[0], out_len[0])
+
+    def context(self, token: Token, lines: int = 5
+                ) -> Tuple[List[str], Optional[str], List[str]]:
+        """Source lines around ``token``'s original line, as an error tracker shows them around a
+        stack frame: ``(pre_context, context_line, post_context)`` with up to ``lines`` lines
+        before and after. ``([], None, [])`` when the source has no content or the line is past
+        its end."""
+        if lines < 0:
+            raise ValueError(f"lines must be >= 0, got {lines}")
+        if token.source_index is None:
+            return [], None, []
+        index, line = token.source_index, token.line
+        context_line = self.source_line(index, line)
+        if context_line is None:
+            return [], None, []
+        pre = [self.source_line(index, i) for i in range(max(0, line - lines), line)]
+        post: List[str] = []
+        for i in range(line + 1, line + 1 + lines):
+            text = self.source_line(index, i)
+            if text is None:
+                break
+            post.append(text)
+        return [p for p in pre if p is not None], context_line, post
+
+    # -- info and verification -----------------------------------------------------------------
+
+    def info(self) -> CacheInfo:
+        """Header facts: counts, ``file``, ``debugId``, input hash, format version."""
+        h = self._handle()
+        i = ffi.new("smcache_info *")
+        _call(lib.smcache_cache_info, h, i)
+        return CacheInfo(
+            format_version=(i.format_major, i.format_minor),
+            semantics_version=i.semantics_version,
+            file_size=i.file_size,
+            generated_line_count=i.generated_line_count,
+            token_count=i.token_count,
+            source_count=i.source_count,
+            string_count=i.string_count,
+            name_count=i.name_count,
+            block_token_count=i.block_token_count,
+            file=_text(i.file, i.file_len) if i.file != ffi.NULL else None,
+            debug_id=_text(i.debug_id, i.debug_id_len) if i.debug_id != ffi.NULL else None,
+            input_hash=f"{i.input_hash_high:016x}{i.input_hash_low:016x}",
+        )
+
+    def verify(self) -> None:
+        """Checks every checksum and cross-reference (reads the whole file). Returns None when
+        the cache is sound; raises :class:`CorruptCache` otherwise."""
+        _call(lib.smcache_cache_verify, self._handle())
+
+
+def open(path: PathLike) -> Cache:  # noqa: A001 - the module's verb, as gzip.open
+    """Opens the cache file at ``path`` (see :meth:`Cache.open`)."""
+    return Cache.open(path)

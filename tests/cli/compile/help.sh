@@ -1,0 +1,6 @@
+# `smcache compile --help` (and -h, also after other arguments) prints the usage and exits 0.
+"$SMCACHE" compile --help >help.txt
+echo "exit $?"
+head -n 1 help.txt
+grep -q 'Exit status' help.txt && echo "documents exit status"
+"$SMCACHE" compile x.smc -h | cmp -s - help.txt && echo "-h: same"

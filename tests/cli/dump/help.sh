@@ -1,0 +1,6 @@
+# `smcache dump --help` (and -h, also after other arguments) prints the usage and exits 0.
+"$SMCACHE" dump --help >help.txt
+echo "exit $?"
+head -n 1 help.txt
+grep -q 'Exit status' help.txt && echo "documents exit status"
+"$SMCACHE" dump x.smc -h | cmp -s - help.txt && echo "-h: same"

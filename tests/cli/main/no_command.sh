@@ -1,0 +1,2 @@
+# No command is a usage error.
+"$SMCACHE"

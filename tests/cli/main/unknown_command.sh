@@ -1,0 +1,2 @@
+# An unknown command is a usage error that names it.
+"$SMCACHE" frobnicate x.smc

@@ -1,0 +1,2 @@
+# An unknown option before the command is a usage error.
+"$SMCACHE" --frobnicate

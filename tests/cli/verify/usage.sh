@@ -1,0 +1,2 @@
+# No file: usage error.
+"$SMCACHE" verify
