@@ -19,7 +19,7 @@ endif()
 if(TARGET smcache_c)
   install(TARGETS smcache_c EXPORT smcacheTargets
           LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
-  if(EXISTS ${CMAKE_SOURCE_DIR}/bindings/c/include/smcache.h)
+  if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/bindings/c/include/smcache.h)
     install(FILES bindings/c/include/smcache.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
   endif()
 endif()
