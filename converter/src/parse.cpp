@@ -13,7 +13,9 @@
 // - sourcesContent: extra entries are type-checked and ignored, missing ones are null (spec).
 // - ignoreList wins over x_google_ignoreList, which is read only when ignoreList is absent.
 //   Entries must be integral, >= 0 and < the number of sources.
-// - debugId, or debug_id when debugId is absent. Not checked to be a UUID.
+// - debugId, or debug_id when debugId is absent. A non-string is an error; a string that is not a
+//   UUID (8-4-4-4-12 hex digits) is ignored, as the conformance decoding suite expects
+//   (debug-id/invalid-debug-id.map decodes with debugId null). A section's debugId is ignored.
 // - Empty segments ("A,,A", ",", trailing ',') are errors (conformance
 //   invalidMappingSegmentWithZeroFields); empty lines are fine.
 // - Index maps: nested index maps and `url` sections are rejected. A section's offset must not be
@@ -139,6 +141,20 @@ std::optional<std::uint64_t> as_index(const Value& v) {
   return std::nullopt;
 }
 
+// The canonical UUID form of a Debug ID: 8-4-4-4-12 hex digits (either case).
+bool is_uuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!std::isxdigit(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string position_text(std::uint64_t line, std::uint64_t column) {
   // Appends, not "(" + std::string&&: GCC 12 warns falsely on that form (-Wrestrict, PR 105329).
   std::string s = "(";
@@ -230,6 +246,7 @@ class Parser {
     const bool has_debug_id = get_optional(map, "debugId") != nullptr;
     auto debug_id = optional_string(map, prefix, has_debug_id ? "debugId" : "debug_id");
     if (!debug_id) return std::move(debug_id).error();
+    if (*debug_id && !is_uuid(**debug_id)) debug_id->reset();
     model.debug_id = std::move(*debug_id);
     return Ok{};
   }

@@ -66,7 +66,8 @@ void expect_errors(const std::vector<ErrorRow>& rows) {
 
 TEST(Parse, ReadsAllRegularMapFields) {
   const SourceMapModel m = parse_ok(R"({
-    "version": 3, "file": "out.js", "sourceRoot": "", "debugId": "85314830-023f-4cf1-a267-535f4e37bb17",
+    "version": 3, "file": "out.js", "sourceRoot": "",
+    "debugId": "85314830-023f-4cf1-a267-535f4e37bb17",
     "sources": ["a.js", null, "c.js"], "sourcesContent": ["A", null, "C\n"],
     "names": ["x", "y"], "mappings": "AAAA,EAAC,CCCCC;;ACAA", "ignoreList": [2],
     "x_unknown": {"nested": [1, 2, {"deep": null}]}
@@ -273,13 +274,26 @@ TEST(Parse, IgnoreListVariants) {
 }
 
 TEST(Parse, DebugIdAndItsSnakeCaseSpelling) {
-  SourceMapModel m = parse_ok(map(R"("sources":[],"mappings":"","debug_id":"abc")"));
-  EXPECT_EQ(m.debug_id, "abc");
-  m = parse_ok(map(R"("sources":[],"mappings":"","debugId":"new","debug_id":"old")"));
-  EXPECT_EQ(m.debug_id, "new");
+  constexpr const char* kA = "85314830-023f-4cf1-a267-535f4e37bb17";
+  constexpr const char* kB = "8CF3D888-FC9E-457D-A999-6FFEF384B736";  // upper case is fine too
+  const auto with = [](std::string_view fields) {
+    return map(std::string(R"("sources":[],"mappings":"",)") + std::string(fields));
+  };
+  SourceMapModel m = parse_ok(with(std::string(R"("debug_id":")") + kA + '"'));
+  EXPECT_EQ(m.debug_id, kA);
+  m = parse_ok(with(std::string(R"("debugId":")") + kB + R"(","debug_id":")" + kA + '"'));
+  EXPECT_EQ(m.debug_id, kB);
   // debugId wins even when debug_id has the wrong type.
-  m = parse_ok(map(R"("sources":[],"mappings":"","debugId":"new","debug_id":5)"));
-  EXPECT_EQ(m.debug_id, "new");
+  m = parse_ok(with(std::string(R"("debugId":")") + kA + R"(","debug_id":5)"));
+  EXPECT_EQ(m.debug_id, kA);
+  // A string that is not a UUID is ignored (conformance debug-id/invalid-debug-id.map).
+  for (const char* bad :
+       {"this is not a UUID", "85314830023f4cf1a267535f4e37bb17",
+        "85314830-023f-4cf1-a267-535f4e37bb1", "85314830-023f-4cf1-a267-535f4e37bb17 ",
+        "g5314830-023f-4cf1-a267-535f4e37bb17", ""}) {
+    m = parse_ok(with(std::string(R"("debugId":")") + bad + '"'));
+    EXPECT_FALSE(m.debug_id) << bad;
+  }
 }
 
 TEST(Parse, DuplicateKeysLastOneWins) {
@@ -439,9 +453,9 @@ TEST(IndexMap, FlattensSectionsAtTheirOffsets) {
           section(1, 10, R"("sources":["b.js"],"names":["bar"],"mappings":"AAAA,CAAAA;CACA")"),
           section(5, 3, R"("sources":["c.js"],"mappings":";A")"),
       },
-      R"("file":"bundle.js","debugId":"id",)"));
+      R"("file":"bundle.js","debugId":"a938a92f-3074-41f7-bfdb-1038430a983c",)"));
   EXPECT_EQ(m.file, "bundle.js");
-  EXPECT_EQ(m.debug_id, "id");
+  EXPECT_EQ(m.debug_id, "a938a92f-3074-41f7-bfdb-1038430a983c");
   EXPECT_EQ(m.sources, (Strings{"a.js", "b.js", "c.js"}));
   EXPECT_EQ(m.names, (std::vector<std::string>{"foo", "bar"}));
   EXPECT_EQ(m.tokens, (std::vector<RawToken>{
