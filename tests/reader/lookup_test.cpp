@@ -35,7 +35,7 @@ struct Expect {
 
 TEST(Lookup, BoundariesOnOneLine) {
   const auto bytes = build(simple_model());
-    const Cache cache = open_bytes(bytes);
+  const Cache cache = open_bytes(bytes);
   const Expect table[] = {
       {0, 0, kGlb, std::nullopt, "before the first segment: nothing at or before"},
       {0, 4, kGlb, std::nullopt, "one before the first segment"},
@@ -72,7 +72,7 @@ TEST(Lookup, BoundariesOnOneLine) {
 
 TEST(Lookup, DefaultBiasIsGreatestLowerBound) {
   const auto bytes = build(simple_model());
-    const Cache cache = open_bytes(bytes);
+  const Cache cache = open_bytes(bytes);
   const auto t = cache.lookup(0, 7);
   ASSERT_TRUE(t);
   EXPECT_EQ(t->generated_column, 5u);
@@ -80,7 +80,7 @@ TEST(Lookup, DefaultBiasIsGreatestLowerBound) {
 
 TEST(Lookup, ReturnsAllFieldsOfTheAnsweringToken) {
   const auto bytes = build(simple_model());
-    const Cache cache = open_bytes(bytes);
+  const Cache cache = open_bytes(bytes);
   const auto t = cache.lookup(0, 12);
   ASSERT_TRUE(t);
   EXPECT_EQ(t->generated_line, 0u);
@@ -102,7 +102,7 @@ TEST(Lookup, OneFieldSegmentAnswersNothing) {
   b.source("a.js");
   b.line({seg(0, 0, 1, 1), seg(5), seg(10, 0, 2, 2)});
   const auto bytes = build(b.model());
-    const Cache cache = open_bytes(bytes);
+  const Cache cache = open_bytes(bytes);
   // The 1-field segment at 5 covers [5, 10): no answer, not the segment at 0.
   EXPECT_FALSE(cache.lookup(0, 5));
   EXPECT_FALSE(cache.lookup(0, 7));
@@ -126,7 +126,7 @@ TEST(Lookup, OnlyOneFieldSegments) {
   ModelBuilder b;
   b.line({seg(0), seg(3)});
   const auto bytes = build(b.model());
-    const Cache cache = open_bytes(bytes);
+  const Cache cache = open_bytes(bytes);
   for (std::uint32_t c = 0; c < 6; ++c) {
     EXPECT_FALSE(cache.lookup(0, c)) << c;
     EXPECT_FALSE(cache.lookup(0, c, kLub)) << c;
@@ -170,7 +170,7 @@ TEST(Lookup, RepeatedSegmentsOnConsecutiveLinesEachAnswer) {
   b.source("a.js");
   b.line({seg(0, 0, 0, 0)}).line({seg(0, 0, 0, 0)});
   const auto bytes = build(b.model());
-    const Cache cache = open_bytes(bytes);
+  const Cache cache = open_bytes(bytes);
   for (std::uint32_t line : {0u, 1u}) {
     for (std::uint32_t col : {0u, 1u, 1000u}) {
       const auto t = cache.lookup(line, col);
@@ -211,7 +211,7 @@ TEST(Lookup, LastOfTiesWithoutSourceAnswersNothing) {
   b.source("a.js");
   b.line({seg(3, 0, 1, 1), seg(3)});
   const auto bytes = build(b.model());
-    const Cache cache = open_bytes(bytes);
+  const Cache cache = open_bytes(bytes);
   EXPECT_FALSE(cache.lookup(0, 3));
   EXPECT_FALSE(cache.lookup(0, 0, kLub));
   EXPECT_EQ(cache.original_positions(0, 3).size(), 2u);
@@ -242,7 +242,7 @@ TEST(Lookup, EmptyLinesOnlyMakeAnEmptyMap) {
   ModelBuilder b;
   b.empty_lines(5);
   const auto bytes = build(b.model());
-    const Cache cache = open_bytes(bytes);
+  const Cache cache = open_bytes(bytes);
   EXPECT_EQ(cache.info().generated_line_count, 0u) << "trailing empty lines are dropped";
   EXPECT_FALSE(cache.lookup(2, 0));
 }
@@ -252,7 +252,7 @@ TEST(Lookup, TrailingEmptyLinesAreDropped) {
   b.source("a.js");
   b.empty_lines(2).line({seg(4, 0, 1, 1)}).empty_lines(3);
   const auto bytes = build(b.model());
-    const Cache cache = open_bytes(bytes);
+  const Cache cache = open_bytes(bytes);
   EXPECT_EQ(cache.info().generated_line_count, 3u);
   EXPECT_TRUE(cache.lookup(2, 4));
   EXPECT_FALSE(cache.lookup(3, 4));
@@ -267,7 +267,7 @@ TEST(OriginalPositions, SearchesBackAcrossLines) {
   b.empty_lines(1);
   b.line({seg(5, 0, 3, 0)});
   const auto bytes = build(b.model());
-    const Cache cache = open_bytes(bytes);
+  const Cache cache = open_bytes(bytes);
   const struct {
     std::uint32_t line, column, first, last;
     const char* why;
@@ -327,7 +327,7 @@ TEST(Tokens, ForEachStopsWhenTheCallbackReturnsFalse) {
   b.source("a.js");
   for (std::uint32_t l = 0; l < 50; ++l) b.line({seg(l, 0, l, 0)});
   const auto bytes = build(b.model(), 4);
-    const Cache cache = open_bytes(bytes);
+  const Cache cache = open_bytes(bytes);
   std::uint32_t calls = 0;
   cache.for_each_token([&](const Token& t) {
     ++calls;
@@ -341,7 +341,7 @@ TEST(Tokens, IgnoredSourcesAreFlagged) {
   b.source("lib.js", std::nullopt, true).source("app.js");
   b.line({seg(0, 0, 0, 0), seg(4, 1, 0, 0)});
   const auto bytes = build(b.model());
-    const Cache cache = open_bytes(bytes);
+  const Cache cache = open_bytes(bytes);
   EXPECT_TRUE(cache.lookup(0, 0)->ignored);
   EXPECT_FALSE(cache.lookup(0, 4)->ignored);
 }
@@ -350,16 +350,16 @@ TEST(Tokens, ManySources) {
   ModelBuilder b;
   constexpr std::uint32_t kSources = 3000;
   for (std::uint32_t s = 0; s < kSources; ++s) {
-    b.source("src/file" + std::to_string(s) + ".ts", std::nullopt, s % 7 == 0);
+    b.source(str("src/file", s, ".ts"), std::nullopt, s % 7 == 0);
   }
-  for (std::uint32_t s = 0; s < kSources; ++s) b.name("name" + std::to_string(s));
+  for (std::uint32_t s = 0; s < kSources; ++s) b.name(str("name", s));
   std::vector<RawToken> line;
   for (std::uint32_t s = 0; s < kSources; ++s) {
     line.push_back(seg(s * 3, kSources - 1 - s, s, s + 1, s % 2 ? s : kNo));
   }
   b.line(line);
   const auto bytes = build(b.model());
-    const Cache cache = open_bytes(bytes);
+  const Cache cache = open_bytes(bytes);
   EXPECT_EQ(cache.source_count(), kSources);
   for (std::uint32_t s = 0; s < kSources; ++s) {
     const auto t = cache.lookup(0, s * 3 + 2);
@@ -374,8 +374,8 @@ TEST(Tokens, ManySources) {
 SourceMapModel random_model(std::uint32_t seed, std::uint32_t lines, std::uint32_t max_per_line) {
   std::mt19937 rng(seed);
   ModelBuilder b;
-  for (std::uint32_t s = 0; s < 5; ++s) b.source("s" + std::to_string(s), std::nullopt, s == 3);
-  for (std::uint32_t n = 0; n < 4; ++n) b.name("n" + std::to_string(n));
+  for (std::uint32_t s = 0; s < 5; ++s) b.source(str("s", s), std::nullopt, s == 3);
+  for (std::uint32_t n = 0; n < 4; ++n) b.name(str("n", n));
   for (std::uint32_t l = 0; l < lines; ++l) {
     std::vector<RawToken> line;
     const std::uint32_t count = rng() % 4 == 0 ? 0 : rng() % (max_per_line + 1);
@@ -385,8 +385,8 @@ SourceMapModel random_model(std::uint32_t seed, std::uint32_t lines, std::uint32
       if (rng() % 6 == 0) {
         line.push_back(seg(col));
       } else {
-        line.push_back(seg(col, rng() % 5, rng() % 1000, rng() % 100,
-                           rng() % 3 == 0 ? rng() % 4 : kNo));
+        line.push_back(
+            seg(col, rng() % 5, rng() % 1000, rng() % 100, rng() % 3 == 0 ? rng() % 4 : kNo));
       }
     }
     b.line(line);
@@ -400,7 +400,8 @@ TEST_P(BlockSizes, AgreesWithTheOracleEverywhere) {
   const std::uint32_t block = GetParam();
   for (std::uint32_t seed = 1; seed <= 4; ++seed) {
     // Lines up to 3 blocks long (at most 300 tokens), seed 4: up to 400 tokens.
-    const SourceMapModel m = random_model(seed, 40, seed == 4 ? 400 : std::min(3 * block + 2, 300u));
+    const SourceMapModel m =
+        random_model(seed, 40, seed == 4 ? 400 : std::min(3 * block + 2, 300u));
     const auto bytes = build(m, block);
     const Cache cache = open_bytes(bytes);
     ASSERT_EQ(cache.token_count(), m.tokens.size());
@@ -420,8 +421,8 @@ TEST_P(BlockSizes, AgreesWithTheOracleEverywhere) {
           const auto want = oracle_lookup(m, line, col, bias);
           const auto got = cache.lookup(line, col, bias);
           ASSERT_EQ(got.has_value(), want.has_value())
-              << "seed " << seed << " block " << block << " at " << line << ":" << col
-              << " bias " << static_cast<int>(bias);
+              << "seed " << seed << " block " << block << " at " << line << ":" << col << " bias "
+              << static_cast<int>(bias);
           if (got) expect_token(m, *want, line, *got);
         }
         const auto [first, last] = oracle_positions(m, line, col);

@@ -40,8 +40,8 @@ class TempDir {
  public:
   TempDir() {
     path_ = fs::temp_directory_path() /
-            ("smcache-reader-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+            str("smcache-reader-", ::getpid(), "-",
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
@@ -227,8 +227,8 @@ void expect_open_fails(const std::vector<std::uint8_t>& base, const Case& c) {
   }
   auto r = Cache::from_bytes(bytes);
   ASSERT_FALSE(r) << c.rule << ": opened";
-  EXPECT_EQ(r.error().code, c.code) << c.rule << ": " << errc_name(r.error().code) << ": "
-                                    << r.error().message;
+  EXPECT_EQ(r.error().code, c.code)
+      << c.rule << ": " << errc_name(r.error().code) << ": " << r.error().message;
   EXPECT_NE(r.error().message.find(c.message), std::string::npos)
       << c.rule << ": message '" << r.error().message << "' lacks '" << c.message << "'";
   EXPECT_EQ(r.error().message.back() == '.', false) << "no trailing period";
@@ -268,8 +268,8 @@ TEST(OpenRejects, HeaderRules) {
       {"R-HDR-2 before the checksum", [](auto& b) { b[8] = 3; }, false, Errc::unsupported_version,
        "format version 3.0"},
       // R-HDR-3
-      {"R-HDR-3 big-endian mark", [](auto& b) { put_u32(b, 12, 0x0D0C0B0Au); }, true,
-       Errc::corrupt, "byte order mark 0xd0c0b0a, expected 0xa0b0c0d"},
+      {"R-HDR-3 big-endian mark", [](auto& b) { put_u32(b, 12, 0x0D0C0B0Au); }, true, Errc::corrupt,
+       "byte order mark 0xd0c0b0a, expected 0xa0b0c0d"},
       // R-HDR-4
       {"R-HDR-4 short header", [](auto& b) { put_u32(b, kHeaderSizeAt, 120); }, false,
        Errc::corrupt, "header_size 120 is less than 128"},
@@ -283,7 +283,7 @@ TEST(OpenRejects, HeaderRules) {
       // R-HDR-6
       {"R-HDR-6 file_size larger than the file",
        [size](auto& b) { put_u64(b, kFileSizeAt, size + 8); }, true, Errc::truncated,
-       "header says " + std::to_string(size + 8)},
+       str("header says ", size + 8)},
       {"R-HDR-6 bytes after file_size", [](auto& b) { b.resize(b.size() + 8, 0); }, true,
        Errc::corrupt, "trailing bytes"},
       {"R-HDR-6 file_size not a multiple of 8",
@@ -292,8 +292,8 @@ TEST(OpenRejects, HeaderRules) {
          put_u64(b, kFileSizeAt, b.size());
        },
        true, Errc::corrupt, "is not a multiple of 8"},
-      {"R-HDR-6 huge file_size", [](auto& b) { put_u64(b, kFileSizeAt, ~std::uint64_t{0}); },
-       true, Errc::truncated, "header says 18446744073709551615"},
+      {"R-HDR-6 huge file_size", [](auto& b) { put_u64(b, kFileSizeAt, ~std::uint64_t{0}); }, true,
+       Errc::truncated, "header says 18446744073709551615"},
       // R-HDR-7
       {"R-HDR-7 reserved byte", [](auto& b) { b[kReservedAt + 3] = 1; }, true, Errc::corrupt,
        "reserved byte 107 is 1, must be 0"},
@@ -317,11 +317,11 @@ TEST(OpenRejects, HeaderRules) {
        Errc::checksum_mismatch, "header: checksum mismatch"},
       {"R-HDR-9 covers the directory", [](auto& b) { b[entry_field(b, 8, 24)] ^= 1; }, false,
        Errc::checksum_mismatch, "header: checksum mismatch"},
-      {"R-HDR-9 covers the input hash", [](auto& b) { b[48] ^= 1; }, false,
-       Errc::checksum_mismatch, "header: checksum mismatch"},
+      {"R-HDR-9 covers the input hash", [](auto& b) { b[48] ^= 1; }, false, Errc::checksum_mismatch,
+       "header: checksum mismatch"},
       // R-HDR-10
       {"R-HDR-10 file string", [strings](auto& b) { put_u32(b, kFileStringAt, strings); }, true,
-       Errc::corrupt, "file_string_index " + std::to_string(strings) + " out of range"},
+       Errc::corrupt, str("file_string_index ", strings, " out of range")},
       {"R-HDR-10 debug id string", [](auto& b) { put_u32(b, kDebugIdAt, 0xFFFFFFFEu); }, true,
        Errc::corrupt, "debug_id_string_index 4294967294 out of range"},
   };
@@ -354,9 +354,10 @@ TEST(OpenRejects, DirectoryRules) {
        [](auto& b) { put_u64(b, entry_field(b, 5, 8), get_u64(b, entry_field(b, 5, 8)) + 4); },
        true, Errc::corrupt, "section 'source_content' [offset "},
       {"R-DIR-3 size past the end", [](auto& b) { put_u64(b, entry_field(b, 8, 16), 1u << 20); },
-       true, Errc::truncated, "size 1048576] ends past end of file (" + std::to_string(size)},
-      {"R-DIR-3 offset past the end", [size](auto& b) { put_u64(b, entry_field(b, 8, 8), size + 8); },
-       true, Errc::truncated, "ends past end of file"},
+       true, Errc::truncated, str("size 1048576] ends past end of file (", size)},
+      {"R-DIR-3 offset past the end",
+       [size](auto& b) { put_u64(b, entry_field(b, 8, 8), size + 8); }, true, Errc::truncated,
+       "ends past end of file"},
       {"R-DIR-3 offset + size wraps around",
        [](auto& b) { put_u64(b, entry_field(b, 8, 16), ~std::uint64_t{0} - 7); }, true,
        Errc::truncated, "ends past end of file"},
@@ -367,8 +368,9 @@ TEST(OpenRejects, DirectoryRules) {
       {"R-DIR-5 overlapping sections",
        [](auto& b) { put_u64(b, entry_field(b, 7, 8), get_u64(b, entry_field(b, 6, 8))); }, true,
        Errc::corrupt, "overlaps the previous section"},
-      {"R-DIR-5 section inside the directory", [](auto& b) { put_u64(b, entry_field(b, 1, 8), 128); },
-       true, Errc::corrupt, "section 'string_offsets' [offset 128, size"},
+      {"R-DIR-5 section inside the directory",
+       [](auto& b) { put_u64(b, entry_field(b, 1, 8), 128); }, true, Errc::corrupt,
+       "section 'string_offsets' [offset 128, size"},
       {"R-DIR-5 sections out of order",
        [](auto& b) {
          put_u64(b, entry_field(b, 8, 8), get_u64(b, entry_field(b, 1, 8)));
@@ -392,14 +394,13 @@ TEST(OpenRejects, SectionSizes) {
       {"R-SEC-1 string_offsets",
        [](auto& b) { put_u32(b, kStringCountAt, get_u32(b, kStringCountAt) + 1); }, true,
        Errc::corrupt, "section 'string_offsets' [offset"},
-      {"R-SEC-1 string_offsets width",
-       [](auto& b) { put_u32(b, kWidthAt, 2); }, true, Errc::corrupt, "size must be"},
+      {"R-SEC-1 string_offsets width", [](auto& b) { put_u32(b, kWidthAt, 2); }, true,
+       Errc::corrupt, "size must be"},
       {"R-SEC-1 sources",
        [](auto& b) { put_u32(b, kSourceCountAt, get_u32(b, kSourceCountAt) + 1); }, true,
        Errc::corrupt, "size must be 96 (32 x 3 sources)"},
-      {"R-SEC-1 line_index",
-       [](auto& b) { put_u32(b, kLineCountAt, 0xFFFFFFFFu); }, true, Errc::corrupt,
-       "section 'line_index'"},
+      {"R-SEC-1 line_index", [](auto& b) { put_u32(b, kLineCountAt, 0xFFFFFFFFu); }, true,
+       Errc::corrupt, "section 'line_index'"},
       {"R-SEC-1 token_blocks",
        [](auto& b) { put_u32(b, kTokenCountAt, get_u32(b, kTokenCountAt) + 1); }, true,
        Errc::corrupt, "size must be 160 (32 x 5 blocks of 1 tokens)"},

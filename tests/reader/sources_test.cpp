@@ -45,8 +45,14 @@ TEST(SourceLine, SplitsAtEveryTerminator) {
       {"a\nb", {"a", "b"}, "\\n"},
       {"a\r\nb", {"a", "b"}, "\\r\\n is one terminator"},
       {"a\rb", {"a", "b"}, "lone \\r"},
-      {"a\xE2\x80\xA8" "b", {"a", "b"}, "U+2028 LINE SEPARATOR"},
-      {"a\xE2\x80\xA9" "b", {"a", "b"}, "U+2029 PARAGRAPH SEPARATOR"},
+      {"a\xE2\x80\xA8"
+       "b",
+       {"a", "b"},
+       "U+2028 LINE SEPARATOR"},
+      {"a\xE2\x80\xA9"
+       "b",
+       {"a", "b"},
+       "U+2029 PARAGRAPH SEPARATOR"},
       {"a\n", {"a", ""}, "trailing \\n: a final empty line"},
       {"a\r\n", {"a", ""}, "trailing \\r\\n"},
       {"a\r", {"a", ""}, "trailing \\r"},
@@ -56,7 +62,10 @@ TEST(SourceLine, SplitsAtEveryTerminator) {
       {"\r\n\r\n", {"", "", ""}, "two \\r\\n"},
       {"\n\r", {"", "", ""}, "\\n then \\r: two terminators"},
       {"\r\r\n", {"", "", ""}, "\\r then \\r\\n"},
-      {"a\r\n\nb\rc\xE2\x80\xA9" "d\n", {"a", "", "b", "c", "d", ""}, "mixed"},
+      {"a\r\n\nb\rc\xE2\x80\xA9"
+       "d\n",
+       {"a", "", "b", "c", "d", ""},
+       "mixed"},
       {"x\xE2\x80", {"x\xE2\x80"}, "a cut U+2028 prefix is not a terminator"},
       {"x\xE2\x80\xAAy", {"x\xE2\x80\xAAy"}, "E2 80 AA is not a terminator"},
       {"caf\xC3\xA9\n\xE2\x82\xAC", {"caf\xC3\xA9", "\xE2\x82\xAC"}, "other UTF-8 kept whole"},
@@ -72,7 +81,7 @@ TEST(SourceLine, LongContentManyLines) {
   std::string content;
   Lines want;
   for (int i = 0; i < 5000; ++i) {
-    want.push_back("line " + std::to_string(i));
+    want.push_back(str("line ", i));
     content += want.back();
     content += (i % 3 == 0) ? "\n" : (i % 3 == 1) ? "\r\n" : "\xE2\x80\xA8";
   }
@@ -155,8 +164,8 @@ TEST(Sources, ManySourcesWithContent) {
   constexpr std::uint32_t kSources = 2000;
   for (std::uint32_t s = 0; s < kSources; ++s) {
     std::optional<std::string> content;
-    if (s % 5 != 0) content = "// file " + std::to_string(s) + "\nline two\r\n" + std::string(s % 7, 'x');
-    b.source("f" + std::to_string(s), content, s % 11 == 0);
+    if (s % 5 != 0) content = str("// file ", s, "\nline two\r\n", std::string(s % 7, 'x'));
+    b.source(str("f", s), content, s % 11 == 0);
   }
   const auto bytes = build(b.model());
   const Cache cache = open_bytes(bytes);
@@ -164,7 +173,7 @@ TEST(Sources, ManySourcesWithContent) {
   for (std::uint32_t s = 0; s < kSources; ++s) {
     const auto info = cache.source(s);
     ASSERT_TRUE(info);
-    EXPECT_EQ(info->name, "f" + std::to_string(s));
+    EXPECT_EQ(info->name, str("f", s));
     EXPECT_EQ(info->ignored, s % 11 == 0);
     if (s % 5 == 0) {
       EXPECT_FALSE(info->content);
@@ -172,7 +181,7 @@ TEST(Sources, ManySourcesWithContent) {
       continue;
     }
     EXPECT_EQ(info->line_count, 3u);
-    EXPECT_EQ(cache.source_line(s, 0), "// file " + std::to_string(s));
+    EXPECT_EQ(cache.source_line(s, 0), str("// file ", s));
     EXPECT_EQ(cache.source_line(s, 1), "line two");
     EXPECT_EQ(cache.source_line(s, 2), std::string(s % 7, 'x'));
   }

@@ -32,8 +32,12 @@ SourceMapModel verify_model() {
 constexpr std::size_t kRecordName = 0, kRecordFlags = 4, kRecordContentOffset = 8,
                       kRecordContentSize = 16, kRecordLineStart = 20, kRecordLineCount = 24,
                       kRecordReserved = 28;
-std::size_t block_base(std::uint32_t b, std::uint32_t f) { return 32 * b + 4 + 4 * f; }
-std::size_t block_width(std::uint32_t b, std::uint32_t f) { return 32 * b + 24 + f; }
+std::size_t block_base(std::uint32_t b, std::uint32_t f) {
+  return 32 * b + 4 + 4 * f;
+}
+std::size_t block_width(std::uint32_t b, std::uint32_t f) {
+  return 32 * b + 24 + f;
+}
 
 TEST(Verify, AcceptsWellFormedCaches) {
   for (std::uint32_t block : {1u, 2u, 8u, 64u, 4096u}) {
@@ -57,10 +61,10 @@ TEST(Verify, ReportsEachSectionChecksum) {
     const auto r = cache.verify();
     ASSERT_FALSE(r.ok()) << s.name;
     EXPECT_EQ(r.error().code, Errc::checksum_mismatch) << s.name;
-    EXPECT_EQ(r.error().message.rfind(detail::section_label(s.id, s.offset, s.size) +
-                                          ": checksum mismatch (stored 0x",
-                                      0),
-              0u)
+    EXPECT_EQ(
+        r.error().message.rfind(
+            detail::section_label(s.id, s.offset, s.size) + ": checksum mismatch (stored 0x", 0),
+        0u)
         << r.error().message;
     exercise(cache);
   }
@@ -79,14 +83,13 @@ TEST(Verify, ReportsNonZeroGapBytes) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, Errc::corrupt);
   EXPECT_EQ(r.error().message,
-            "byte " + std::to_string(strings.offset + strings.size) +
-                " between sections is 32, must be 0");
+            str("byte ", strings.offset + strings.size, " between sections is 32, must be 0"));
 }
 
 struct Crafted {
   const char* rule;
   std::function<void(Layout&)> patch;
-  std::string message;                    // expected substring of verify()'s message
+  std::string message;                       // expected substring of verify()'s message
   std::function<void(const Cache&)> at_use;  // what reads answer for this file (may be null)
 };
 
@@ -96,8 +99,7 @@ void expect_verify_fails(const std::vector<std::uint8_t>& base, const Crafted& c
   c.patch(l);
   const auto bytes = l.serialize();
   auto opened = Cache::from_bytes(bytes);
-  ASSERT_TRUE(opened) << "open is O(sections) and must not see this: "
-                      << opened.error().message;
+  ASSERT_TRUE(opened) << "open is O(sections) and must not see this: " << opened.error().message;
   const Cache& cache = *opened;
   const auto r = cache.verify();
   ASSERT_FALSE(r.ok()) << "verify passed";
@@ -108,7 +110,9 @@ void expect_verify_fails(const std::vector<std::uint8_t>& base, const Crafted& c
   exercise(cache);
 }
 
-std::vector<std::uint8_t>& sec(Layout& l, std::uint32_t id) { return l.section(id).bytes; }
+std::vector<std::uint8_t>& sec(Layout& l, std::uint32_t id) {
+  return l.section(id).bytes;
+}
 
 TEST(Verify, StringOffsets) {
   const auto base = build(verify_model(), 1);
@@ -127,8 +131,8 @@ TEST(Verify, StringOffsets) {
          EXPECT_FALSE(c.lookup(0, 3));
          EXPECT_EQ(c.lookup(2, 1)->name, "n1");
        }},
-      {"R-STR-1 end", [](Layout& l) { sec(l, 1).back() -= 1; }, "(the end) is 11, string_data has 12",
-       nullptr},
+      {"R-STR-1 end", [](Layout& l) { sec(l, 1).back() -= 1; },
+       "(the end) is 11, string_data has 12", nullptr},
   };
   for (const Crafted& c : cases) expect_verify_fails(base, c);
 }
@@ -137,8 +141,7 @@ TEST(Verify, SourceRecords) {
   const auto base = build(verify_model(), 1);
   const std::uint32_t strings = get_u32(base, kStringCountAt);
   const Crafted cases[] = {
-      {"R-SRC-1 name index",
-       [strings](Layout& l) { put_u32(sec(l, 3), kRecordName, strings); },
+      {"R-SRC-1 name index", [strings](Layout& l) { put_u32(sec(l, 3), kRecordName, strings); },
        "sources[0]: name_string_index 4 out of range (4 strings)",
        [](const Cache& c) {
          EXPECT_FALSE(c.source(0));
@@ -162,8 +165,7 @@ TEST(Verify, SourceRecords) {
        }},
       {"R-SRC-1 content offset wraps",
        [](Layout& l) { put_u64(sec(l, 3), kRecordContentOffset, ~std::uint64_t{0}); },
-       "ends past source_content",
-       [](const Cache& c) { EXPECT_FALSE(c.source_line(0, 0)); }},
+       "ends past source_content", [](const Cache& c) { EXPECT_FALSE(c.source_line(0, 0)); }},
       {"R-SRC-1 content without lines", [](Layout& l) { put_u32(sec(l, 3), kRecordLineCount, 0); },
        "sources[0]: has content but line_count 0",
        [](const Cache& c) { EXPECT_FALSE(c.source_line(0, 0)); }},
@@ -174,7 +176,8 @@ TEST(Verify, SourceRecords) {
          EXPECT_FALSE(c.source_line(0, 0));
          EXPECT_EQ(c.source_line(2, 0), "z") << "another source is unaffected";
        }},
-      {"R-SRC-1 too many lines", [](Layout& l) { put_u32(sec(l, 3), kRecordLineCount, 0xFFFFFFFFu); },
+      {"R-SRC-1 too many lines",
+       [](Layout& l) { put_u32(sec(l, 3), kRecordLineCount, 0xFFFFFFFFu); },
        "past source_line_starts", [](const Cache& c) { EXPECT_FALSE(c.source_line(0, 5)); }},
   };
   for (const Crafted& c : cases) expect_verify_fails(base, c);
@@ -267,8 +270,8 @@ TEST(Verify, TokenBlocksAndData) {
       {"R-TOK-4 original line without source",
        [](Layout& l) { put_u32(sec(l, 7), block_base(2, 2), 5); },
        "token 2 (generated line 0, block 2): no source but original line 5, column 0", nullptr},
-      {"R-TOK-5 padding", [](Layout& l) { sec(l, 8)[3] = 1; },
-       "section 'token_data' [offset", nullptr},
+      {"R-TOK-5 padding", [](Layout& l) { sec(l, 8)[3] = 1; }, "section 'token_data' [offset",
+       nullptr},
       {"R-TOK-5 data after the blocks", [](Layout& l) { sec(l, 8).resize(16); },
        "blocks end at 0, expected 8 (size minus padding)", nullptr},
       {"R-TOK-6 reserved", [](Layout& l) { sec(l, 7)[32 + 30] = 1; },
@@ -287,11 +290,11 @@ TEST(Verify, FieldValueBeyond32Bits) {
   b.source("a.js");
   b.line({seg(0, 0, 0, 0), seg(1, 0, 0, 0)});
   const auto base = build(b.model(), 2);
-  expect_verify_fails(base, {"field overflow",
-                             [](Layout& l) { put_u32(sec(l, 7), block_base(0, 0), 0xFFFFFFFFu); },
-                             "token 1 (generated line 0, block 0): field 0 base + bits 4294967296 "
-                             "exceeds 32 bits",
-                             nullptr});
+  expect_verify_fails(
+      base, {"field overflow", [](Layout& l) { put_u32(sec(l, 7), block_base(0, 0), 0xFFFFFFFFu); },
+             "token 1 (generated line 0, block 0): field 0 base + bits 4294967296 "
+             "exceeds 32 bits",
+             nullptr});
 }
 
 TEST(Verify, BitPackedBlocksAcrossSizes) {
@@ -299,7 +302,8 @@ TEST(Verify, BitPackedBlocksAcrossSizes) {
   ModelBuilder b;
   b.source("a.js").source("b.js").name("x");
   std::vector<RawToken> line;
-  for (std::uint32_t i = 0; i < 300; ++i) line.push_back(seg(5 * i, i % 2, i, 2 * i, i % 3 ? kNo : 0));
+  for (std::uint32_t i = 0; i < 300; ++i)
+    line.push_back(seg(5 * i, i % 2, i, 2 * i, i % 3 ? kNo : 0));
   b.line(line).line(line);
   for (std::uint32_t block : {2u, 16u, 64u, 256u}) {
     const auto bytes = build(b.model(), block);

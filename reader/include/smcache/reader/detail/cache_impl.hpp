@@ -1,9 +1,11 @@
 // Implementation of smcache::Cache (cache.hpp): mapping, validation on open, lookups, sources,
 // verify(). Header-only; included at the end of cache.hpp.
 //
-// Three depths of checking (SPEC.md §8): open() checks the header and directory, O(sections);
-// every index read from the file is checked before it is used (a failed check gives "no
-// answer", never UB); verify() checks every checksum and cross-reference, O(file size).
+// Three depths of checking (SPEC.md §8): open() checks the header and directory, O(sections),
+// in the order of SPEC §8.1; every value read from a section is checked before it is used as an
+// index, offset or size (R-USE-1: a failed check gives "no answer", never UB); verify() checks
+// every checksum and cross-reference, O(file size). Integer bounds are written as
+// `size <= total && offset <= total - size`, never `offset + size <= total`.
 #pragma once
 
 #include <algorithm>
@@ -38,11 +40,17 @@ namespace detail {
 
 // --- message building (validation failures only: never on the lookup path) ---
 
-inline void append_part(std::string& s, std::string_view v) { s.append(v); }
-inline void append_part(std::string& s, const char* v) { s.append(v); }
-inline void append_part(std::string& s, const std::string& v) { s.append(v); }
+inline void append_part(std::string& s, std::string_view v) {
+  s.append(v);
+}
+inline void append_part(std::string& s, const char* v) {
+  s.append(v);
+}
+inline void append_part(std::string& s, const std::string& v) {
+  s.append(v);
+}
 template <class T>
-  requires std::is_integral_v<T>
+requires std::is_integral_v<T>
 inline void append_part(std::string& s, T v) {
   s.append(std::to_string(v));
 }
@@ -56,12 +64,15 @@ std::string cat(const Parts&... parts) {
 
 inline std::string hex(std::uint64_t v) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s;
+  char buf[18];  // "0x" and up to 16 digits, filled from the end
+  std::size_t at = sizeof buf;
   do {
-    s.insert(s.begin(), kDigits[v & 0xF]);
+    buf[--at] = kDigits[v & 0xF];
     v >>= 4;
   } while (v != 0);
-  return "0x" + s;
+  buf[--at] = 'x';
+  buf[--at] = '0';
+  return std::string(buf + at, sizeof buf - at);
 }
 
 inline std::string hex_bytes(const std::uint8_t* p, std::size_t n) {
@@ -136,17 +147,16 @@ inline std::size_t terminator_at(const std::uint8_t* p, std::size_t i, std::size
 // One token block, decoded once and then read token by token. Valid only after
 // Cache::Impl::open_block() returned true for it, which proved every field read in bounds.
 struct BlockReader {
-  const std::uint8_t* data = nullptr;                        // token_data
-  std::uint64_t field_bit[format::kFieldCount] = {};         // bit of field f of token 0
+  const std::uint8_t* data = nullptr;                 // token_data
+  std::uint64_t field_bit[format::kFieldCount] = {};  // bit of field f of token 0
   std::uint32_t base[format::kFieldCount] = {};
   std::uint32_t width[format::kFieldCount] = {};
-  std::uint32_t first = 0;                                   // index of token 0 of the block
-  std::uint32_t count = 0;                                   // tokens in the block
+  std::uint32_t first = 0;  // index of token 0 of the block
+  std::uint32_t count = 0;  // tokens in the block
 
   std::uint32_t field(std::uint32_t f, std::uint32_t j) const noexcept {
-    return base[f] +
-           format::load_bits(data, field_bit[f] + static_cast<std::uint64_t>(j) * width[f],
-                             width[f]);
+    return base[f] + format::load_bits(
+                         data, field_bit[f] + static_cast<std::uint64_t>(j) * width[f], width[f]);
   }
 };
 
@@ -245,7 +255,8 @@ struct Cache::Impl {
         const std::uint8_t* b = blocks + (static_cast<std::size_t>(first >> block_shift) << 5);
         const std::uint32_t w = b[24];
         const std::uint32_t base = format::load_le<std::uint32_t>(b + 4);
-        const std::uint64_t bit0 = static_cast<std::uint64_t>(format::load_le<std::uint32_t>(b)) * 8;
+        const std::uint64_t bit0 =
+            static_cast<std::uint64_t>(format::load_le<std::uint32_t>(b)) * 8;
         const std::uint64_t last_bit = bit0 + static_cast<std::uint64_t>(last & block_mask) * w;
         if (w > format::kMaxFieldWidth || (last_bit >> 3) > token_payload) [[unlikely]]
           return false;
@@ -283,7 +294,8 @@ struct Cache::Impl {
   // (R-TOK-1 at use: widths <= 32, data inside token_data minus the padding).
   bool open_block(std::uint32_t b, detail::BlockReader& r) const noexcept {
     if (b >= block_count) return false;
-    const format::TokenBlock blk = format::load_token_block(blocks + static_cast<std::size_t>(b) * 32);
+    const format::TokenBlock blk =
+        format::load_token_block(blocks + static_cast<std::size_t>(b) * 32);
     r.data = token_data;
     r.first = b << block_shift;
     r.count = std::min(block_size, token_count - r.first);
@@ -323,27 +335,40 @@ struct Cache::Impl {
     return true;
   }
 
+  // The source part of a token (name, ignored) for source index s < source_count; false if its
+  // name is unreadable. Iteration memoizes it: consecutive tokens mostly share a source.
+  struct SourceMemo {
+    std::uint32_t index = format::kNone;
+    std::string_view name;
+    bool ignored = false;
+  };
+  bool resolve_source(std::uint32_t s, SourceMemo& memo) const noexcept {
+    if (memo.index == s) return true;
+    const format::SourceRecord rec = source_record(s);
+    std::string_view name;
+    if (rec.name_string_index != format::kNone && !string(rec.name_string_index, name)) {
+      return false;
+    }
+    memo = SourceMemo{s, name, (rec.flags & format::kSourceIgnored) != 0};
+    return true;
+  }
+
   // Token j of an opened block, on generated line `line`. False if an index it holds is out of
-  // range (R-TOK-3 at use) or its strings are unreadable.
-  bool decode(const detail::BlockReader& r, std::uint32_t j, std::uint32_t line,
-              Token& t) const noexcept {
+  // range (R-TOK-3 at use) or its strings are unreadable (R-STR-1, R-SRC-1 at use).
+  bool decode(const detail::BlockReader& r, std::uint32_t j, std::uint32_t line, Token& t,
+              SourceMemo& memo) const noexcept {
     t.generated_line = line;
     t.generated_column = r.field(format::kFieldGeneratedColumn, j);
     const std::uint32_t source_field = r.field(format::kFieldSource, j);
     const std::uint32_t name_field = r.field(format::kFieldName, j);
     if (source_field != 0) {
       const std::uint32_t s = source_field - 1;
-      if (s >= source_count) return false;
-      const format::SourceRecord rec = source_record(s);
+      if (s >= source_count || !resolve_source(s, memo)) return false;
       t.source_index = s;
       t.line = r.field(format::kFieldLine, j);
       t.column = r.field(format::kFieldColumn, j);
-      t.ignored = (rec.flags & format::kSourceIgnored) != 0;
-      if (rec.name_string_index == format::kNone) {
-        t.source = {};
-      } else if (!string(rec.name_string_index, t.source)) {
-        return false;
-      }
+      t.source = memo.name;
+      t.ignored = memo.ignored;
     } else {
       t.source_index = format::kNone;
       t.line = 0;
@@ -364,8 +389,8 @@ struct Cache::Impl {
   bool decode(std::uint32_t i, std::uint32_t line, Token& t) const noexcept {
     if (i >= token_count) return false;
     detail::BlockReader r;
-    if (!open_block(i >> block_shift, r)) return false;
-    return decode(r, i & block_mask, line, t);
+    SourceMemo memo;
+    return open_block(i >> block_shift, r) && decode(r, i & block_mask, line, t, memo);
   }
 };
 
@@ -423,13 +448,14 @@ inline Result<Ok> Cache::Impl::init(const std::uint8_t* bytes, std::uint64_t byt
     return std::move(v).take();
   }
   // R-HDR-6
-  if (!v.check(h.file_size <= size, Errc::truncated, [&] {
-        return detail::cat("file is ", size, " bytes, header says ", h.file_size);
-      }) ||
-      !v.check(h.file_size == size, Errc::corrupt, [&] {
-        return detail::cat("file is ", size, " bytes, header says ", h.file_size,
-                           " (trailing bytes)");
-      }) ||
+  if (!v.check(
+          h.file_size <= size, Errc::truncated,
+          [&] { return detail::cat("file is ", size, " bytes, header says ", h.file_size); }) ||
+      !v.check(h.file_size == size, Errc::corrupt,
+               [&] {
+                 return detail::cat("file is ", size, " bytes, header says ", h.file_size,
+                                    " (trailing bytes)");
+               }) ||
       !v.check(h.file_size % format::kSectionAlignment == 0, Errc::corrupt, [&] {
         return detail::cat("header: file_size ", h.file_size, " is not a multiple of ",
                            format::kSectionAlignment);
@@ -446,8 +472,9 @@ inline Result<Ok> Cache::Impl::init(const std::uint8_t* bytes, std::uint64_t byt
       }
     }
     if (!v.check(nonzero == sizeof h.reserved, Errc::corrupt, [&] {
-          return detail::cat("header: reserved byte ", offsetof(format::FileHeader, reserved) + nonzero,
-                             " is ", h.reserved[nonzero], ", must be 0");
+          return detail::cat("header: reserved byte ",
+                             offsetof(format::FileHeader, reserved) + nonzero, " is ",
+                             h.reserved[nonzero], ", must be 0");
         })) {
       return std::move(v).take();
     }
@@ -460,12 +487,12 @@ inline Result<Ok> Cache::Impl::init(const std::uint8_t* bytes, std::uint64_t byt
                  return detail::cat("header: block_token_count ", h.block_token_count,
                                     " is not a power of two in 1..", format::kMaxBlockTokenCount);
                }) ||
-      !v.check(h.string_offset_width == 1 || h.string_offset_width == 2 ||
-                   h.string_offset_width == 4,
-               Errc::corrupt, [&] {
-                 return detail::cat("header: string_offset_width ", h.string_offset_width,
-                                    " is not 1, 2 or 4");
-               })) {
+      !v.check(
+          h.string_offset_width == 1 || h.string_offset_width == 2 || h.string_offset_width == 4,
+          Errc::corrupt, [&] {
+            return detail::cat("header: string_offset_width ", h.string_offset_width,
+                               " is not 1, 2 or 4");
+          })) {
     return std::move(v).take();
   }
   // R-DIR-1: division, not multiplication, so a huge section_count cannot wrap.
@@ -488,13 +515,12 @@ inline Result<Ok> Cache::Impl::init(const std::uint8_t* bytes, std::uint64_t byt
     return std::move(v).take();
   }
   // R-HDR-10
-  const auto string_ok = [&](std::uint32_t i) {
-    return i == format::kNone || i < h.string_count;
-  };
-  if (!v.check(string_ok(h.file_string_index), Errc::corrupt, [&] {
-        return detail::cat("header: file_string_index ", h.file_string_index,
-                           " out of range (", h.string_count, " strings)");
-      }) ||
+  const auto string_ok = [&](std::uint32_t i) { return i == format::kNone || i < h.string_count; };
+  if (!v.check(string_ok(h.file_string_index), Errc::corrupt,
+               [&] {
+                 return detail::cat("header: file_string_index ", h.file_string_index,
+                                    " out of range (", h.string_count, " strings)");
+               }) ||
       !v.check(string_ok(h.debug_id_string_index), Errc::corrupt, [&] {
         return detail::cat("header: debug_id_string_index ", h.debug_id_string_index,
                            " out of range (", h.string_count, " strings)");
@@ -507,33 +533,37 @@ inline Result<Ok> Cache::Impl::init(const std::uint8_t* bytes, std::uint64_t byt
   std::uint64_t previous_end = directory_end;
   std::uint32_t previous_id = 0;
   for (std::uint32_t k = 0; k < h.section_count; ++k) {
-    const format::SectionEntry e =
-        format::load_section_entry(data + directory_offset + 32ull * k);
+    const format::SectionEntry e = format::load_section_entry(data + directory_offset + 32ull * k);
     const auto label = [&] { return detail::section_label(e.id, e.offset, e.size); };
     // R-DIR-2
-    if (!v.check(k == 0 || e.id > previous_id, Errc::corrupt, [&] {
-          return detail::cat("directory entry ", k, ": section id ", e.id, " after id ",
-                             previous_id, " (ids must increase)");
-        }) ||
+    if (!v.check(k == 0 || e.id > previous_id, Errc::corrupt,
+                 [&] {
+                   return detail::cat("directory entry ", k, ": section id ", e.id, " after id ",
+                                      previous_id, " (ids must increase)");
+                 }) ||
         // R-DIR-4
-        !v.check(e.reserved0 == 0, Errc::corrupt,
-                 [&] { return detail::cat(label(), ": reserved0 is ", e.reserved0, ", must be 0"); }) ||
+        !v.check(
+            e.reserved0 == 0, Errc::corrupt,
+            [&] { return detail::cat(label(), ": reserved0 is ", e.reserved0, ", must be 0"); }) ||
         // R-DIR-3
         !v.check(e.offset % format::kSectionAlignment == 0, Errc::corrupt,
                  [&] { return detail::cat(label(), " is not 8-aligned"); }) ||
-        !v.check(e.size <= size && e.offset <= size - e.size, Errc::truncated,
-                 [&] { return detail::cat(label(), " ends past end of file (", size, " bytes)"); }) ||
+        !v.check(
+            e.size <= size && e.offset <= size - e.size, Errc::truncated,
+            [&] { return detail::cat(label(), " ends past end of file (", size, " bytes)"); }) ||
         // R-DIR-5: in directory order after the directory, so no two can overlap.
         !v.check(e.offset >= previous_end, Errc::corrupt, [&] {
-          return detail::cat(label(), " overlaps ",
-                             k == 0 ? std::string("the header and directory")
-                                    : detail::cat("the previous section (ends at ", previous_end, ")"));
+          return detail::cat(
+              label(), " overlaps ",
+              k == 0 ? std::string("the header and directory")
+                     : detail::cat("the previous section (ends at ", previous_end, ")"));
         })) {
       return std::move(v).take();
     }
     previous_end = e.offset + e.size;
     previous_id = e.id;
     sections.push_back(SectionView{e.id, format::section_name(e.id), e.offset, e.size, e.checksum});
+    // R-CMP-1: a section of an unknown id passed the checks above and is otherwise ignored.
     if (e.id >= 1 && e.id <= format::kRequiredSectionCount) {
       section[e.id] = Span{data + e.offset, e.size};
       section_position[e.id] = sections.size();  // 1-based: 0 = missing
@@ -611,8 +641,9 @@ inline Result<Ok> Cache::Impl::verify() const {
   const format::FileHeader& h = header;
   const std::uint64_t directory_end = std::uint64_t{h.header_size} + 32ull * h.section_count;
 
-  // R-HDR-9 again (cheap), then each section's checksum: a flipped bit anywhere in the header,
-  // directory or section data is reported as a checksum mismatch before anything it breaks.
+  // R-HDR-9 again (cheap), then R-SUM-1, each section's checksum (unknown ids too): a flipped
+  // bit anywhere in the header, directory or section data is reported as a checksum mismatch
+  // before anything it breaks.
   const std::uint64_t header_sum =
       format::header_checksum(data, static_cast<std::size_t>(directory_end));
   if (!v.check(header_sum == h.header_checksum, Errc::checksum_mismatch, [&] {
@@ -622,17 +653,16 @@ inline Result<Ok> Cache::Impl::verify() const {
     return std::move(v).take();
   }
   for (const SectionView& s : sections) {
-    const std::uint64_t sum =
-        format::checksum64(data + s.offset, static_cast<std::size_t>(s.size));
+    const std::uint64_t sum = format::checksum64(data + s.offset, static_cast<std::size_t>(s.size));
     if (!v.check(sum == s.checksum, Errc::checksum_mismatch, [&] {
           return detail::cat(detail::section_label(s.id, s.offset, s.size),
-                             ": checksum mismatch (stored ", detail::hex(s.checksum),
-                             ", computed ", detail::hex(sum), ")");
+                             ": checksum mismatch (stored ", detail::hex(s.checksum), ", computed ",
+                             detail::hex(sum), ")");
         })) {
       return std::move(v).take();
     }
   }
-  // Gaps (between the directory, the sections and the end of the file) are zero bytes.
+  // R-DIR-7: gaps (between the directory, the sections and the end of the file) are zero.
   {
     std::uint64_t cursor = directory_end;
     const auto zero_gap = [&](std::uint64_t end) {
@@ -660,13 +690,14 @@ inline Result<Ok> Cache::Impl::verify() const {
           section[1].p + static_cast<std::size_t>(i) * string_width, string_width);
       if (!v.check(i != 0 || off == 0, Errc::corrupt,
                    [&] { return detail::cat("string_offsets[0] is ", off, ", must be 0"); }) ||
-          !v.check(off >= previous, Errc::corrupt, [&] {
-            return detail::cat("string_offsets[", i, "] is ", off, ", less than the previous ",
-                               previous);
-          }) ||
+          !v.check(off >= previous, Errc::corrupt,
+                   [&] {
+                     return detail::cat("string_offsets[", i, "] is ", off,
+                                        ", less than the previous ", previous);
+                   }) ||
           !v.check(i != string_count || off == section[2].size, Errc::corrupt, [&] {
-            return detail::cat("string_offsets[", i, "] (the end) is ", off,
-                               ", string_data has ", section[2].size, " bytes");
+            return detail::cat("string_offsets[", i, "] (the end) is ", off, ", string_data has ",
+                               section[2].size, " bytes");
           })) {
         return std::move(v).take();
       }
@@ -696,10 +727,10 @@ inline Result<Ok> Cache::Impl::verify() const {
       if (!v.check(r.content_offset == 0 && r.content_size == 0 && r.line_start_index == 0 &&
                        r.line_count == 0,
                    Errc::corrupt, [&] {
-                     return detail::cat(where(), "no content but content_offset ",
-                                        r.content_offset, ", content_size ", r.content_size,
-                                        ", line_start_index ", r.line_start_index,
-                                        ", line_count ", r.line_count, " (must be 0)");
+                     return detail::cat(where(), "no content but content_offset ", r.content_offset,
+                                        ", content_size ", r.content_size, ", line_start_index ",
+                                        r.line_start_index, ", line_count ", r.line_count,
+                                        " (must be 0)");
                    })) {
         return std::move(v).take();
       }
@@ -718,8 +749,8 @@ inline Result<Ok> Cache::Impl::verify() const {
                      r.line_start_index <= line_start_count - r.line_count,
                  Errc::corrupt, [&] {
                    return detail::cat(where(), "line starts [", r.line_start_index, ", +",
-                                      r.line_count, ") past source_line_starts (",
-                                      line_start_count, " entries)");
+                                      r.line_count, ") past source_line_starts (", line_start_count,
+                                      " entries)");
                  })) {
       return std::move(v).take();
     }
@@ -734,11 +765,10 @@ inline Result<Ok> Cache::Impl::verify() const {
             line < r.line_count ? format::load_le<std::uint32_t>(starts + 4 * std::size_t{line})
                                 : 0;
         if (!v.check(line < r.line_count && got == expected, Errc::corrupt, [&] {
-              return line < r.line_count
-                         ? detail::cat(where(), "line ", line, " starts at ", got,
-                                       ", content has it at ", expected)
-                         : detail::cat(where(), "line_count ", r.line_count,
-                                       ", content has more lines");
+              return line < r.line_count ? detail::cat(where(), "line ", line, " starts at ", got,
+                                                       ", content has it at ", expected)
+                                         : detail::cat(where(), "line_count ", r.line_count,
+                                                       ", content has more lines");
             })) {
           return std::move(v).take();
         }
@@ -766,14 +796,16 @@ inline Result<Ok> Cache::Impl::verify() const {
     const std::uint32_t prev = k == 0 ? 0 : line_entry(static_cast<std::uint32_t>(k - 1));
     if (!v.check(k != 0 || cur == 0, Errc::corrupt,
                  [&] { return detail::cat("line_index[0] is ", cur, ", must be 0"); }) ||
-        !v.check(cur >= prev, Errc::corrupt, [&] {
-          return detail::cat("line_index[", k, "] is ", cur, ", less than line_index[", k - 1,
-                             "] ", prev);
-        }) ||
-        !v.check(k != line_count || cur == token_count, Errc::corrupt, [&] {
-          return detail::cat("line_index[", k, "] (the end) is ", cur, ", token_count is ",
-                             token_count);
-        }) ||
+        !v.check(cur >= prev, Errc::corrupt,
+                 [&] {
+                   return detail::cat("line_index[", k, "] is ", cur, ", less than line_index[",
+                                      k - 1, "] ", prev);
+                 }) ||
+        !v.check(k != line_count || cur == token_count, Errc::corrupt,
+                 [&] {
+                   return detail::cat("line_index[", k, "] (the end) is ", cur, ", token_count is ",
+                                      token_count);
+                 }) ||
         !v.check(k != line_count || k == 0 || cur > prev, Errc::corrupt, [&] {
           return detail::cat("generated line ", k - 1, " is the last but has no token");
         })) {
@@ -797,22 +829,22 @@ inline Result<Ok> Cache::Impl::verify() const {
     const std::uint32_t n = std::min(block_size, token_count - (b << block_shift));
     if (!v.check(bad_width == format::kFieldCount, Errc::corrupt,
                  [&] {
-                   return detail::cat(where(), "field ", bad_width, " width ",
-                                      blk.width[bad_width], " exceeds ", format::kMaxFieldWidth);
+                   return detail::cat(where(), "field ", bad_width, " width ", blk.width[bad_width],
+                                      " exceeds ", format::kMaxFieldWidth);
                  }) ||
         !v.check(blk.reserved[0] == 0 && blk.reserved[1] == 0 && blk.reserved[2] == 0,
                  Errc::corrupt, [&] { return detail::cat(where(), "reserved bytes not 0"); }) ||
-        !v.check(blk.data_offset == data_end, Errc::corrupt, [&] {
-          return detail::cat(where(), "data_offset ", blk.data_offset,
-                             ", the previous block ends at ", data_end);
-        }) ||
-        !v.check(format::block_data_size(blk.width, n) <= token_payload - data_end,
-                 Errc::corrupt, [&] {
-                   return detail::cat(where(), "data [offset ", blk.data_offset, ", size ",
-                                      format::block_data_size(blk.width, n),
-                                      "] ends past token_data (", token_payload,
-                                      " bytes before the padding)");
-                 })) {
+        !v.check(blk.data_offset == data_end, Errc::corrupt,
+                 [&] {
+                   return detail::cat(where(), "data_offset ", blk.data_offset,
+                                      ", the previous block ends at ", data_end);
+                 }) ||
+        !v.check(
+            format::block_data_size(blk.width, n) <= token_payload - data_end, Errc::corrupt, [&] {
+              return detail::cat(where(), "data [offset ", blk.data_offset, ", size ",
+                                 format::block_data_size(blk.width, n), "] ends past token_data (",
+                                 token_payload, " bytes before the padding)");
+            })) {
       return std::move(v).take();
     }
     data_end += format::block_data_size(blk.width, n);
@@ -832,12 +864,13 @@ inline Result<Ok> Cache::Impl::verify() const {
       std::uint64_t value[format::kFieldCount];
       for (std::uint32_t f = 0; f < format::kFieldCount; ++f) {
         value[f] = std::uint64_t{blk.base[f]} +
-                   format::load_bits(token_data,
-                                     r.field_bit[f] + std::uint64_t{j} * r.width[f], r.width[f]);
+                   format::load_bits(token_data, r.field_bit[f] + std::uint64_t{j} * r.width[f],
+                                     r.width[f]);
       }
       const auto at = [&] {
         return detail::cat("token ", i, " (generated line ", line, ", block ", b, "): ");
       };
+      // R-TOK-7: base + bits fits in 32 bits (readers compute it modulo 2^32 at use).
       std::uint32_t wrapped = format::kFieldCount;
       for (std::uint32_t f = 0; f < format::kFieldCount; ++f) {
         if (value[f] > 0xFFFFFFFFu) wrapped = f;
@@ -861,8 +894,8 @@ inline Result<Ok> Cache::Impl::verify() const {
                    }) ||
           !v.check(value[4] <= string_count, Errc::corrupt,
                    [&] {
-                     return detail::cat(at(), "name string index ", value[4] - 1,
-                                        " out of range (", string_count, " strings)");
+                     return detail::cat(at(), "name string index ", value[4] - 1, " out of range (",
+                                        string_count, " strings)");
                    }) ||
           // R-TOK-4
           !v.check(value[1] != 0 || (value[2] == 0 && value[3] == 0), Errc::corrupt, [&] {
@@ -934,8 +967,8 @@ inline Result<Cache> Cache::open(const std::filesystem::path& path) {
     return Cache(std::move(impl));
   } catch (const bip::interprocess_exception& e) {
     const int os_errno = static_cast<int>(e.get_native_error());
-    return io_error(os_errno,
-                    os_errno != 0 ? std::system_category().message(os_errno) : std::string(e.what()));
+    return io_error(
+        os_errno, os_errno != 0 ? std::system_category().message(os_errno) : std::string(e.what()));
   } catch (const std::system_error& e) {
     return io_error(e.code().value(), e.code().message());
   } catch (const std::exception& e) {
@@ -984,8 +1017,8 @@ inline Cache::TokenRange Cache::original_positions(std::uint32_t line,
   if (lo == 0) return {};
   const std::uint32_t last = lo - 1;
   std::uint32_t last_line, line_lo, line_hi, c, first;
-  if (!m.line_of(last, last_line) || !m.line_range(last_line, line_lo, line_hi) ||
-      line_lo > last || !m.column(last, c) || !m.partition<false>(line_lo, lo, c, first)) {
+  if (!m.line_of(last, last_line) || !m.line_range(last_line, line_lo, line_hi) || line_lo > last ||
+      !m.column(last, c) || !m.partition<false>(line_lo, lo, c, first)) {
     return {};
   }
   return {first, lo};
@@ -999,15 +1032,18 @@ inline std::optional<Token> Cache::token(std::uint32_t i) const noexcept {
   return t;
 }
 
-inline std::uint32_t Cache::token_count() const noexcept { return impl_->token_count; }
+inline std::uint32_t Cache::token_count() const noexcept {
+  return impl_->token_count;
+}
 
 // Walks the blocks in order, decoding each block record once and following line_index
-// alongside. Stops at the first block that fails its at-use checks.
+// alongside. Stops at the first token that fails its at-use checks (R-USE-1).
 template <class F>
 void Cache::for_each_token(F&& f) const {
   const Impl& m = *impl_;
   std::uint32_t line = 0;
   std::uint64_t line_end = m.line_count > 0 ? m.line_entry(1) : ~std::uint64_t{0};
+  Impl::SourceMemo memo;
   for (std::uint32_t b = 0; b < m.block_count; ++b) {
     detail::BlockReader r;
     if (!m.open_block(b, r)) return;
@@ -1020,7 +1056,7 @@ void Cache::for_each_token(F&& f) const {
         line_end = line < m.line_count ? m.line_entry(line + 1) : ~std::uint64_t{0};
       }
       Token t;
-      if (!m.decode(r, j, line, t)) return;
+      if (!m.decode(r, j, line, t, memo)) return;
       if constexpr (std::is_void_v<std::invoke_result_t<F&, const Token&>>) {
         f(static_cast<const Token&>(t));
       } else {
@@ -1030,7 +1066,9 @@ void Cache::for_each_token(F&& f) const {
   }
 }
 
-inline std::uint32_t Cache::source_count() const noexcept { return impl_->source_count; }
+inline std::uint32_t Cache::source_count() const noexcept {
+  return impl_->source_count;
+}
 
 inline std::optional<SourceInfo> Cache::source(std::uint32_t index) const noexcept {
   const Impl& m = *impl_;
@@ -1099,12 +1137,16 @@ inline CacheInfo Cache::info() const noexcept {
   return i;
 }
 
-inline std::span<const SectionView> Cache::sections() const noexcept { return impl_->sections; }
+inline std::span<const SectionView> Cache::sections() const noexcept {
+  return impl_->sections;
+}
 
 inline std::span<const std::uint8_t> Cache::bytes() const noexcept {
   return {impl_->data, static_cast<std::size_t>(impl_->size)};
 }
 
-inline Result<Ok> Cache::verify() const { return impl_->verify(); }
+inline Result<Ok> Cache::verify() const {
+  return impl_->verify();
+}
 
 }  // namespace smcache
