@@ -21,7 +21,6 @@ The native library is libsmcache.so, loaded with CFFI (set ``SMCACHE_LIBRARY`` t
 """
 
 from ._errors import CorruptCache, Error, InvalidSourceMap, Position, UnsupportedVersion
-from ._ffi import ABI_VERSION as _ABI_VERSION
 from ._ffi import ffi as _cffi
 from ._ffi import lib as _lib
 from .cache import Bias, Cache, CacheInfo, Source, Token, compile, compile_file, open

@@ -58,7 +58,8 @@ class Error(Exception):
         return ffi.string(lib.smcache_error_code_name(self.code)).decode("ascii")
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(code={self.code} ({self.code_name}), message={self.message!r})"
+        return (f"{type(self).__name__}(code={self.code} ({self.code_name}), "
+                f"message={self.message!r})")
 
 
 class InvalidSourceMap(Error):

@@ -27,14 +27,12 @@ from typing import (
     List,
     NamedTuple,
     Optional,
-    Sequence,
     Tuple,
     Union,
 )
 
 from ._errors import CorruptCache
 from ._errors import call as _call
-from ._errors import error_from as _error_from
 from ._ffi import ffi, lib
 
 __all__ = [
@@ -212,6 +210,8 @@ _MISSING = object()
 _tuple_new = tuple.__new__
 _NULL = ffi.NULL
 _lookup = lib.smcache_cache_lookup
+_lookup_many = lib.smcache_cache_lookup_many
+_new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
 _TOKEN = struct.Struct("@5I2B2xPNPN")
 if (_TOKEN.size != ffi.sizeof("smcache_token")
         or struct.calcsize("@5I2B2x") != ffi.offsetof("smcache_token", "source")
@@ -329,8 +329,6 @@ class Cache:
     # -- lookups -------------------------------------------------------------------------------
 
     def _load_source_name(self, h, index: int) -> Optional[str]:
-        if not 0 <= index < len(self._source_names):
-            return None  # a corrupt token; the reader range-checks, this is belt and braces
         s = ffi.new("smcache_source *")
         if lib.smcache_cache_source_get(h, index, s, ffi.NULL) == 1 and s.has_name:
             name = _text(s.name, s.name_len)
@@ -348,27 +346,33 @@ class Cache:
 
     def _make(self, h, fields) -> Token:
         # fields: smcache_token unpacked by _TOKEN. The caller holds the handle, so the mapping
-        # that the name address points into is alive.
+        # that the name address points into is alive. lookup() and lookup_many() inline this.
         (generated_line, generated_column, index, line, column, has_name, ignored, _source,
          _source_len, name_address, name_len) = fields
         if index == _NONE:
             return _tuple_new(Token, (None, 0, 0, None, None, False, generated_line,
                                       generated_column))
-        source = self._source_names[index] if index < len(self._source_names) else _MISSING
+        return _tuple_new(Token, (
+            self._source_name(h, index), line, column,
+            self._name(name_address, name_len) if has_name else None, index, ignored == 1,
+            generated_line, generated_column))
+
+    def _source_name(self, h, index: int) -> Optional[str]:
+        try:
+            source = self._source_names[index]
+        except IndexError:  # not from a lookup: the reader range-checks source indices
+            return None
         if source is _MISSING:
             source = self._load_source_name(h, index)
-        if has_name:
-            # Names are deduplicated in the cache's string table: one address per name, so
-            # decoding each once is enough.
-            entry = self._names.get(name_address)
-            if entry is not None and entry[0] == name_len:
-                name = entry[1]
-            else:
-                name = self._load_name(name_address, name_len)
-        else:
-            name = None
-        return _tuple_new(Token, (source, line, column, name, index, ignored == 1,
-                                  generated_line, generated_column))
+        return source
+
+    def _name(self, address: int, length: int) -> str:
+        # Names are deduplicated in the cache's string table: one address per name, so each
+        # is decoded once (the length check guards against a corrupt, overlapping table).
+        entry = self._names.get(address)
+        if entry is not None and entry[0] == length:
+            return entry[1]
+        return self._load_name(address, length)
 
     def lookup(self, line: int, column: int,
                bias: Bias = Bias.GREATEST_LOWER_BOUND) -> Optional[Token]:
@@ -387,18 +391,37 @@ class Cache:
         try:
             found = _lookup(h, line, column, bias, slot[0], _NULL)
             if found == 1:
-                return self._make(h, _unpack_token(slot[1]))
+                (generated_line, generated_column, index, line, column, has_name, ignored, _s,
+                 _sl, name_address, name_len) = _unpack_token(slot[1])
         except OverflowError:
             _check_u32("line", line)
             _check_u32("column", column)
             raise
         finally:
             _slot_push(slot)
+        if found == 1:
+            # A lookup never answers with a source-less token (the C side returns 0 then).
+            try:
+                source = self._source_names[index]
+            except IndexError:
+                source = None
+            if source is _MISSING:
+                source = self._load_source_name(h, index)
+            if has_name:
+                entry = self._names.get(name_address)
+                if entry is not None and entry[0] == name_len:
+                    name = entry[1]
+                else:
+                    name = self._load_name(name_address, name_len)
+            else:
+                name = None
+            return _tuple_new(Token, (source, line, column, name, index, ignored == 1,
+                                      generated_line, generated_column))
         if found == 0:
             return None
         # -1: an argument the C side rejected (the bias); run again for the message.
-        err = ffi.new("smcache_error *")
-        lib.smcache_cache_lookup(h, line, column, bias, slot[0], err)
+        err = ffi.new("smcache_error *")  # (the slot is back in the pool: use a fresh token)
+        lib.smcache_cache_lookup(h, line, column, bias, ffi.new("smcache_token *"), err)
         raise ValueError(ffi.string(err.message).decode("utf-8", "replace"))
 
     def lookup_many(self, positions: Iterable[Tuple[int, int]],
@@ -415,20 +438,46 @@ class Cache:
         if n == 0:
             return []
         try:
-            c_lines = ffi.new("uint32_t[]", lines)
-            c_columns = ffi.new("uint32_t[]", columns)
+            # One array for both: lines at [0, n), columns at [n, 2n).
+            c_positions = ffi.new("uint32_t[]", lines + columns)
         except OverflowError:
             for line, column in zip(lines, columns):
                 _check_u32("line", line)
                 _check_u32("column", column)
             raise
-        tokens = ffi.new("smcache_token[]", n)
-        found = ffi.new("uint8_t[]", n)
-        _call(lib.smcache_cache_lookup_many, h, c_lines, c_columns, n, bias, tokens, found)
-        make = self._make
-        return [make(h, fields) if hit else None
-                for fields, hit in zip(_iter_unpack_token(ffi.buffer(tokens)),
-                                       ffi.buffer(found)[:])]
+        tokens = _new_uncleared("smcache_token[]", n)  # the C side writes every element
+        found = _new_uncleared("uint8_t[]", n)
+        # No error struct on the fast path: -1 only comes from a bad argument, and the call is
+        # pure, so it is repeated with one to get the message.
+        if _lookup_many(h, c_positions, c_positions + n, n, bias, tokens, found, _NULL) == -1:
+            _call(_lookup_many, h, c_positions, c_positions + n, n, bias, tokens, found)
+        out: List[Optional[Token]] = []
+        append = out.append
+        source_names = self._source_names
+        names = self._names
+        for fields, hit in zip(_iter_unpack_token(ffi.buffer(tokens)), ffi.buffer(found)[:]):
+            if not hit:
+                append(None)
+                continue
+            (generated_line, generated_column, index, line, column, has_name, ignored, _s,
+             _sl, name_address, name_len) = fields
+            try:
+                source = source_names[index]
+            except IndexError:
+                source = None
+            if source is _MISSING:
+                source = self._load_source_name(h, index)
+            if has_name:
+                entry = names.get(name_address)
+                if entry is not None and entry[0] == name_len:
+                    name = entry[1]
+                else:
+                    name = self._load_name(name_address, name_len)
+            else:
+                name = None
+            append(_tuple_new(Token, (source, line, column, name, index, ignored == 1,
+                                      generated_line, generated_column)))
+        return out
 
     def original_positions(self, line: int, column: int) -> List[Token]:
         """ECMA-426 GetOriginalPositions: every mapping at the greatest generated position <=
@@ -473,18 +522,20 @@ class Cache:
     def sources(self) -> List[Source]:
         """The map's ``sources`` as :class:`Source` objects (content read on demand)."""
         h = self._handle()
-        sources = self._sources
-        if sources is None:
+        records = self._sources
+        if records is None:
+            # Plain tuples are memoized, not Source objects: a Source refers to its Cache, and
+            # a cycle would keep an unclosed Cache (and its mapping) alive until the cyclic GC.
             result = []
             s = ffi.new("smcache_source *")
             for i in range(lib.smcache_cache_source_count(h)):
                 if _call(lib.smcache_cache_source_get, h, i, s) != 1:
                     raise CorruptCache(lib.SMCACHE_E_CORRUPT,
                                        f"source {i}: unreadable (corrupt cache; run verify())")
-                result.append(Source(self, i, _text(s.name, s.name_len) if s.has_name else None,
-                                     bool(s.ignored), s.line_count, bool(s.has_content)))
-            sources = self._sources = tuple(result)
-        return list(sources)
+                result.append((i, _text(s.name, s.name_len) if s.has_name else None,
+                               bool(s.ignored), s.line_count, bool(s.has_content)))
+            records = self._sources = tuple(result)
+        return [Source(self, *r) for r in records]
 
     def _source_content(self, index: int) -> Optional[str]:
         h = self._handle()

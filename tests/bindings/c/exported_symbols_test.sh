@@ -7,7 +7,7 @@ lib=$1
 header=$2
 
 # Defined dynamic symbols, names only (nm -D prints "<addr> <type> <name>[@version]").
-exported=$(nm -D --defined-only "$lib" | awk '{print $3}' | sed 's/@.*//' | sort -u)
+exported=$("${NM:-nm}" -D --defined-only "$lib" | awk '{print $3}' | sed 's/@.*//' | sort -u)
 declared=$(grep -oE '^SMCACHE_API [^(]*\b(smcache_[a-z0-9_]+)\(' "$header" |
            grep -oE 'smcache_[a-z0-9_]+\($' | tr -d '(' | sort -u)
 

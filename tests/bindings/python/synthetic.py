@@ -2,7 +2,6 @@
 
 import json
 import random
-from typing import Optional
 
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
@@ -63,8 +62,7 @@ def make_map_bytes(**kwargs) -> bytes:
     return json.dumps(make_map(**kwargs), separators=(",", ":")).encode()
 
 
-def queries(count: int, lines: int, max_column: int, seed: int = 2, bias_lines: Optional[int] = None):
+def queries(count: int, lines: int, max_column: int, seed: int = 2):
     """Random (line, column) pairs, a few past the last line."""
     rnd = random.Random(seed)
-    top = bias_lines if bias_lines is not None else lines + 2
-    return [(rnd.randrange(top), rnd.randrange(max_column)) for _ in range(count)]
+    return [(rnd.randrange(lines + 2), rnd.randrange(max_column)) for _ in range(count)]

@@ -263,3 +263,27 @@ def test_name_memo_is_exact_for_each_name():
         for _ in range(2):  # second round from the memo
             for i, name in enumerate(names):
                 assert c.lookup(0, i).name == name
+
+
+def test_dropping_an_unclosed_cache_unmaps_at_once(sample_cache_path):
+    # No reference cycle through sources, tokens or the name memo: reference counting alone
+    # frees the handle and unmaps the file, without the cyclic garbage collector.
+    import gc
+
+    def mapped():
+        with open("/proc/self/maps") as f:
+            return any(line.rstrip().endswith(str(sample_cache_path)) for line in f)
+
+    gc.disable()
+    try:
+        c = smcache.open(sample_cache_path)
+        c.sources[0].content
+        c.lookup(0, 100)
+        c.lookup_many([(0, 0), (1, 4)])
+        list(c.tokens())
+        c.context(c.lookup(0, 0))
+        assert mapped()
+        del c
+        assert not mapped()
+    finally:
+        gc.enable()

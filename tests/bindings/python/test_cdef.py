@@ -10,8 +10,9 @@ import pytest
 
 from conftest import header_path
 
-pycparser = pytest.importorskip("pycparser", reason="SKIPPED: pycparser (python3-pycparser) missing")
-from pycparser import c_ast, c_generator, c_parser  # noqa: E402
+pycparser = pytest.importorskip("pycparser",
+                                reason="SKIPPED: pycparser (python3-pycparser) missing")
+from pycparser import c_generator, c_parser  # noqa: E402
 
 from smcache._cdef import CDEF  # noqa: E402
 
@@ -67,7 +68,8 @@ def test_cdef_defines_equal_header():
 def test_loaded_library_abi_matches():
     import smcache._ffi as f
 
-    assert f.lib.smcache_abi_version() == f.ABI_VERSION == int(_defines(CDEF)["SMCACHE_ABI_VERSION"])
+    declared = int(_defines(CDEF)["SMCACHE_ABI_VERSION"])
+    assert f.lib.smcache_abi_version() == f.ABI_VERSION == declared
 
 
 def test_stripper_sees_every_function():

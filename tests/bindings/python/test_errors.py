@@ -19,6 +19,7 @@ def test_hierarchy():
 # Each row: map text, exception class, code, field (None: no field), position (byte offset,
 # line, segment; None where unknown or not checked).
 BAD_MAPS = [
+    (b"", smcache.InvalidSourceMap, 100, None, (0, None, None)),  # empty input
     (b"{", smcache.InvalidSourceMap, 100, None, (1, None, None)),  # truncated JSON
     (b"\xff\xfe", smcache.InvalidSourceMap, 100, None, (0, None, None)),  # not text
     (b"[]", smcache.InvalidSourceMap, 101, None, None),  # not an object
@@ -82,6 +83,9 @@ def test_not_a_cache(tmp_path):
 def test_truncated(sample_cache_bytes, tmp_path):
     with pytest.raises(smcache.CorruptCache) as info:
         smcache.Cache.from_bytes(sample_cache_bytes[:-8])
+    assert info.value.code == 201
+    with pytest.raises(smcache.CorruptCache) as info:
+        smcache.Cache.from_bytes(b"")
     assert info.value.code == 201
     empty = tmp_path / "empty.smcache"
     empty.write_bytes(b"")
