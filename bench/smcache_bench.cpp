@@ -282,6 +282,15 @@ std::size_t parse_size(const std::string& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+      std::printf(
+          "smcache_bench: lookup, batch lookup, open + first lookup and compile benchmarks\n"
+          "  --inputs=synth,real  --maps=ID,...  --synth=1KB,1MB,...  --data-dir=DIR  "
+          "--queries=N\n"
+          "Real maps: scripts/fetch-maps.sh. Google Benchmark's flags:\n");
+    }
+  }
   benchmark::Initialize(&argc, argv);
   std::set<std::string> families{"synth", "real"};
   std::set<std::string> only_maps;

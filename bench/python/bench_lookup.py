@@ -14,7 +14,7 @@ Usage (from the repository root, after building smcache_c and bench_c_lookup):
 """
 
 import argparse
-import os
+import json
 import random
 import statistics
 import struct
@@ -83,6 +83,8 @@ def measure(fn, ops, repeats):
 
 
 def bench_python(label, cache_path, qs, repeats, results):
+    """Measures one implementation into results[f"{label}_..."] = (median, min); returns the
+    answers' hash."""
     n = len(qs)
     with smcache.open(cache_path) as cache:
         lookup = cache.lookup
@@ -130,7 +132,26 @@ def use_api_mode(tmp):
     _cache.lib = _errors.lib = api.lib
     _cache._NULL = api.ffi.NULL
     _cache._lookup = api.lib.smcache_cache_lookup
+    _cache._lookup_many = api.lib.smcache_cache_lookup_many
+    _cache._new_uncleared = api.ffi.new_allocator(should_clear_after_alloc=False)
     _cache._slots.clear()
+
+
+def read_queries(path):
+    data = Path(path).read_bytes()
+    return [struct.unpack_from("<II", data, i) for i in range(0, len(data), 8)]
+
+
+def child(args):
+    """One measurement round in a fresh interpreter: --child abi|api."""
+    qs = read_queries(args.queries_file)
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.child == "api":
+            use_api_mode(tmp)
+        results = {}
+        h = bench_python(args.child, args.cache, qs, args.repeats, results)
+    print(json.dumps({"results": results, "hash": h}))
+    return 0
 
 
 def main():
@@ -140,13 +161,21 @@ def main():
                    help="source map to compile (default: hls-min from bench/.data, else "
                         "a synthetic 200k-mapping map)")
     p.add_argument("--queries", type=int, default=20000)
-    p.add_argument("--repeats", type=int, default=11)
+    p.add_argument("--repeats", type=int, default=11, help="timed runs per round")
+    p.add_argument("--rounds", type=int, default=3,
+                   help="rounds, each in fresh processes, alternating the implementations so "
+                        "that load on a shared machine hits them alike; medians over rounds")
     p.add_argument("--c-bench", type=Path,
                    default=next((c for c in (REPO / "build" / "bin" / "bench_c_lookup",)
                                  if c.exists()), None))
     p.add_argument("--api-mode", action="store_true",
                    help="also build and measure a CFFI API-mode module (needs cc, python3-dev)")
+    p.add_argument("--child", choices=("abi", "api"), help=argparse.SUPPRESS)
+    p.add_argument("--cache", help=argparse.SUPPRESS)
+    p.add_argument("--queries-file", help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args.child:
+        return child(args)
 
     with tempfile.TemporaryDirectory() as tmp:
         cache_path = Path(tmp) / "bench.smcache"
@@ -164,30 +193,44 @@ def main():
         queries_path = Path(tmp) / "queries.bin"
         queries_path.write_bytes(b"".join(struct.pack("<II", l, c) for l, c in qs))
         print(f"map: {label}; cache {info.file_size} bytes, {info.token_count} mappings, "
-              f"{info.generated_line_count} lines; {len(qs)} queries; {args.repeats} repeats; "
-              f"library {smcache.library_path()}")
-
-        results = {}
-        hashes = {"python (ABI mode)": bench_python("py", cache_path, qs, args.repeats, results)}
-        if args.c_bench:
-            out = subprocess.run([str(args.c_bench), str(cache_path), str(queries_path),
-                                  "--repeats", str(args.repeats)], check=True,
-                                 capture_output=True, text=True).stdout
-            for line in out.splitlines():
-                parts = line.split()
-                if parts[0] == "answers":
-                    hashes["c"] = (int(parts[1]), int(parts[2]))
-                else:
-                    results[parts[0]] = (float(parts[1]), float(parts[2]))
-        else:
+              f"{info.generated_line_count} lines; {len(qs)} queries; {args.rounds} rounds x "
+              f"{args.repeats} repeats; library {smcache.library_path()}")
+        if not args.c_bench:
             print("note: no C benchmark (build target bench_c_lookup or pass --c-bench)")
-        if args.api_mode:
-            use_api_mode(tmp)
-            hashes["python (API mode)"] = bench_python("api", cache_path, qs, args.repeats,
-                                                       results)
+
+        rounds = {}  # measurement -> [per-round (median, min)]
+        hashes = {}
+        modes = ["abi"] + (["api"] if args.api_mode else [])
+        for r in range(args.rounds):
+            order = modes + (["c"] if args.c_bench else [])
+            if r % 2:
+                order.reverse()
+            for who in order:
+                if who == "c":
+                    out = subprocess.run([str(args.c_bench), str(cache_path), str(queries_path),
+                                          "--repeats", str(args.repeats)], check=True,
+                                         capture_output=True, text=True).stdout
+                    for line in out.splitlines():
+                        parts = line.split()
+                        if parts[0] == "answers":
+                            hashes["c"] = (int(parts[1]), int(parts[2]))
+                        else:
+                            rounds.setdefault(parts[0], []).append(
+                                (float(parts[1]), float(parts[2])))
+                    continue
+                out = subprocess.run(
+                    [sys.executable, __file__, "--child", who, "--cache", str(cache_path),
+                     "--queries-file", str(queries_path), "--repeats", str(args.repeats)],
+                    check=True, capture_output=True, text=True).stdout
+                got = json.loads(out)
+                hashes[f"python ({who.upper()} mode)"] = tuple(got["hash"])
+                for name, value in got["results"].items():
+                    rounds.setdefault(name, []).append(tuple(value))
 
     print(f"\n{'measurement':<30} {'median ns/op':>12} {'min ns/op':>10}")
-    for name, (median, best) in results.items():
+    for name, values in rounds.items():
+        median = statistics.median(v[0] for v in values)
+        best = min(v[1] for v in values)
         print(f"{name:<30} {median:>12.1f} {best:>10.1f}")
     print("\nanswers (found, hash):")
     for who, h in hashes.items():
