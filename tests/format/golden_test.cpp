@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdint>
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,11 @@ struct BadCase {
   bool opens;  // false: open must fail with `code`; true: verify() must
   smcache::Errc code;
 };
+
+// Names the file when gtest prints a parameter.
+void PrintTo(const BadCase& c, std::ostream* os) {
+  *os << c.file;
+}
 
 using smcache::Errc;
 // SPEC.md table B.2, row by row.
