@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (Debian packages), builds Release, runs ctest (the
 # GoogleTest suites, the CLI cases and the pytest suite), then rebuilds the C++ tests with
-# AddressSanitizer + UndefinedBehaviorSanitizer and runs them again.
-# Usage: scripts/test.sh [--no-sanitize]      Environment: JOBS (default: nproc)
+# AddressSanitizer + UndefinedBehaviorSanitizer and runs them again, runs the concurrency test
+# under ThreadSanitizer and each fuzz target for FUZZ_SECONDS (default 30; scripts/fuzz.sh).
+# Usage: scripts/test.sh [--no-sanitize]      Environment: JOBS (default: nproc), FUZZ_SECONDS
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${JOBS:-$(nproc)}
@@ -28,5 +29,14 @@ if ((sanitize)); then
   step "ctest (ASan+UBSan; the Python suite runs in the Release build only)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE "python|consumer"
+
+  step "ThreadSanitizer: many threads on one open cache, in build-tsan/"
+  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMCACHE_SANITIZE=thread \
+    -DSMCACHE_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-tsan -j "$jobs" --target concurrent_lookup_test
+  TSAN_OPTIONS=halt_on_error=1 build-tsan/bin/concurrent_lookup_test
+
+  step "fuzzing (libFuzzer, ASan+UBSan) in build-fuzz/, ${FUZZ_SECONDS:-30} s per target"
+  FUZZ_SECONDS=${FUZZ_SECONDS:-30} JOBS="$jobs" bash scripts/fuzz.sh
 fi
 step "all tests passed"

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -15,6 +16,8 @@
 #include <smcache/converter/model.hpp>
 #include <smcache/format/checksum.hpp>
 #include <smcache/format/layout.hpp>
+
+#include "js_scanner.hpp"
 
 namespace smcache {
 namespace {
@@ -155,6 +158,7 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
   }
 
   // --- strings: file, debugId, source names, then names in order of first use ---
+  std::vector<std::optional<std::string>> function_names;  // viewed by `strings`: outlives it
   StringTable strings;
   const std::uint32_t file_string = model.file ? strings.add(*model.file) : kNone;
   const std::uint32_t debug_id_string = model.debug_id ? strings.add(*model.debug_id) : kNone;
@@ -180,6 +184,37 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
     }
     p.field[format::kFieldName] = name_field;
   }
+  // --- functions of the original sources (SPEC §6.10): scanned from sourcesContent. Their names
+  // go into the string table after every other string, so that a map without functions gives
+  // the same bytes as before the table existed. ---
+  std::vector<format::FunctionRecord> functions;
+  if (options.function_table) {
+    for (std::uint32_t s = 0; s < source_count; ++s) {
+      if (s >= model.sources_content.size() || !model.sources_content[s]) continue;
+      js::ScanOptions scan;
+      if (model.sources[s]) {
+        const std::optional<js::Language> language = js::language_of(*model.sources[s]);
+        if (!language) continue;  // not JavaScript or TypeScript
+        scan.language = *language;
+      }
+      js::ScanResult scanned = js::scan_functions(*model.sources_content[s], scan);
+      if (scanned.status != js::ScanStatus::ok) continue;  // not understood: no table for it
+      if (scanned.functions.size() >= kU32Max - functions.size()) {
+        return limit_error("functions: more than 4294967294 functions in the sources");
+      }
+      const auto base = static_cast<std::uint32_t>(functions.size());
+      for (js::Function& f : scanned.functions) {
+        functions.push_back(
+            format::FunctionRecord{s, f.start.line, f.start.column, f.end.line, f.end.column, kNone,
+                                   f.parent == js::kNoParent ? kNone : base + f.parent, 0});
+        function_names.push_back(std::move(f.name));
+      }
+    }
+    for (std::size_t k = 0; k < functions.size(); ++k) {
+      if (function_names[k]) functions[k].name_string_index = strings.add(*function_names[k]);
+    }
+  }
+
   if (strings.count() >= kU32Max || strings.data().size() > kU32Max) {
     return limit_error("string table: " + std::to_string(strings.data().size()) +
                        " bytes, the format holds at most 4294967295");
@@ -251,7 +286,7 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
   token_data.resize(token_data.size() + format::kTokenDataPadding, 0);  // R-TOK-5
 
   // --- lay out the file: header, directory, sections 8-aligned in id order ---
-  const std::uint32_t section_count = format::kRequiredSectionCount;
+  const std::uint32_t section_count = format::kRequiredSectionCount + (functions.empty() ? 0u : 1u);
   struct Section {
     format::SectionId id;
     std::vector<std::uint8_t> bytes;
@@ -311,6 +346,13 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
     sections.push_back({format::SectionId::token_blocks, std::move(v)});
   }
   sections.push_back({format::SectionId::token_data, std::move(token_data)});
+  if (!functions.empty()) {
+    std::vector<std::uint8_t> v(functions.size() * sizeof(format::FunctionRecord));
+    for (std::size_t k = 0; k < functions.size(); ++k) {
+      format::store_function_record(v.data() + k * sizeof(format::FunctionRecord), functions[k]);
+    }
+    sections.push_back({format::SectionId::functions, std::move(v)});
+  }
 
   const auto align = [](std::uint64_t x) {
     return (x + format::kSectionAlignment - 1) & ~(format::kSectionAlignment - 1);
@@ -338,12 +380,14 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
   format::FileHeader h{};
   std::memcpy(h.magic, format::kMagic.data(), 8);
   h.format_major = format::kFormatMajor;
-  h.format_minor = format::kFormatMinor;
+  // The lowest minor version that defines everything in the file (SPEC §4.2): 1.1 added
+  // `functions`; without it the file is a 1.0 file.
+  h.format_minor = functions.empty() ? 0 : format::kFormatMinor;
   h.byte_order_mark = format::kByteOrderMark;
   h.header_size = sizeof(format::FileHeader);
   h.section_count = section_count;
   h.required_features = 0;
-  h.optional_features = 0;
+  h.optional_features = functions.empty() ? 0 : format::kFeatureFunctions;
   h.file_size = file_size;
   h.header_checksum = 0;
   h.input_hash_low = input_hash.low;

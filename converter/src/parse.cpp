@@ -613,9 +613,14 @@ Result<SourceMapModel> parse_source_map(std::span<const std::uint8_t> map_json,
 
     // A private NUL-terminated copy for in-situ parsing: strings are unescaped in place and the
     // DOM points into it, so only the model's strings are copied out.
-    std::unique_ptr<char[]> buffer(new char[size + 1]);
+    // RapidJSON 1.1.0 validates a UTF-8 sequence by taking all its continuation bytes without
+    // looking for the terminator: a lead byte at the end of the input makes it read, and in situ
+    // write back, up to 2 bytes past the NUL. 3 more zero bytes keep that inside the buffer (and
+    // fail validation). Found by tests/fuzz/fuzz_converter (regressions/fuzz_converter/).
+    constexpr std::size_t kTerminatorBytes = 4;
+    std::unique_ptr<char[]> buffer(new char[size + kTerminatorBytes]);
     std::memcpy(buffer.get(), bytes + skip, size);
-    buffer[size] = '\0';
+    std::memset(buffer.get() + size, 0, kTerminatorBytes);
 
     rapidjson::Document doc;
     // Iterative: no recursion, so deeply nested input cannot overflow the stack.

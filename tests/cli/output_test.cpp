@@ -1,6 +1,6 @@
-// Unit tests of the CLI's JSON string escaping and terminal sanitizing
-// (bindings/cli/src/output.cpp).
-#include "output.hpp"
+// Unit tests of the CLI's JSON string escaping, terminal sanitizing and buffered writer
+// (bindings/common/src/output.cpp, shared with libsmcache.so).
+#include <smcache/present/output.hpp>
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace smcache::cli {
+namespace smcache::present {
 namespace {
 
 using namespace std::string_view_literals;
@@ -96,18 +96,25 @@ TEST(CliOutput, JsonQuoteOutputIsAlwaysPrintableAsciiOrValidMultibyte) {
   }
 }
 
+// One of each put, long enough to drain a 64-byte buffer mid-string; kSampleOutput is its bytes.
+void put_sample(Writer& w) {
+  w.put("line ");
+  w.put_u64(18446744073709551615u);
+  w.put(' ');
+  w.put_hex64(0x0123456789abcdefu);
+  w.put(' ');
+  w.put_json_string(std::string(100, 'x') + "\"");
+  w.put('\n');
+}
+const std::string kSampleOutput =
+    "line 18446744073709551615 0123456789abcdef \"" + std::string(100, 'x') + "\\\"\"\n";
+
 TEST(CliOutput, WriterBuffersAndFlushesInOrder) {
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
   {
     Writer w(fds[1], 64);  // tiny buffer: forces drains mid-string
-    w.put("line ");
-    w.put_u64(18446744073709551615u);
-    w.put(' ');
-    w.put_hex64(0x0123456789abcdefu);
-    w.put(' ');
-    w.put_json_string(std::string(100, 'x') + "\"");
-    w.put('\n');
+    put_sample(w);
     ASSERT_TRUE(w.flush());
   }
   ::close(fds[1]);
@@ -115,8 +122,22 @@ TEST(CliOutput, WriterBuffersAndFlushesInOrder) {
   char buf[512];
   for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) got.append(buf, n);
   ::close(fds[0]);
-  EXPECT_EQ(got,
-            "line 18446744073709551615 0123456789abcdef \"" + std::string(100, 'x') + "\\\"\"\n");
+  EXPECT_EQ(got, kSampleOutput);
+}
+
+// The C library renders into memory through the same Writer: the string receives what an fd
+// would have, appended after what it held, across buffer drains, once flushed.
+TEST(CliOutput, WriterAppendsToAStringSink) {
+  std::string sink = "kept:";
+  {
+    Writer w(sink, 64);
+    put_sample(w);
+    ASSERT_TRUE(w.flush());
+    EXPECT_FALSE(w.failed());
+    EXPECT_EQ(sink, "kept:" + kSampleOutput);
+    w.put("tail");
+  }  // the destructor flushes what is left
+  EXPECT_EQ(sink, "kept:" + kSampleOutput + "tail");
 }
 
 TEST(CliOutput, WriterReportsWriteErrors) {
@@ -138,4 +159,4 @@ TEST(CliOutput, WriterReportsWriteErrors) {
 }
 
 }  // namespace
-}  // namespace smcache::cli
+}  // namespace smcache::present

@@ -1,4 +1,5 @@
-/* smcache.h: the C ABI of libsmcache: compile source maps to cache files, open caches, look up.
+/* smcache.h: the C ABI of libsmcache: compile source maps to cache files, open caches, look up,
+ * and symbolicate JavaScript stack traces through a cache or a directory written by `smcache warm`.
  *
  * Plain C99 (also valid C++). Every function is exported from libsmcache.so with C linkage and
  * catches every C++ exception internally: none ever crosses this interface.
@@ -13,9 +14,14 @@
  *   answer a question return 1 (answer in *out), 0 (no answer) or -1 (failure, see *err);
  *   functions that create a handle return it, or NULL on failure.
  * - Strings handed out (smcache_token.source, .name, smcache_source.name, ...) are NOT
- *   NUL-terminated: each comes with its length in bytes (`<field>_len`). They point into the
- *   cache's bytes (zero-copy) and stay valid until smcache_cache_close() on that cache. Paths and
- *   other strings passed in are NUL-terminated.
+ *   NUL-terminated: each comes with its length in bytes (`<field>_len`). Those of lookups point
+ *   into the cache's bytes (zero-copy) and stay valid until smcache_cache_close() on that cache;
+ *   those of a trace or a symbolication result point into that object, valid until it is freed.
+ *   Paths passed in are NUL-terminated; trace text, URLs and debug ids come with a length.
+ * - Results with several parts (a parsed trace, a symbolication) are opaque objects that own all
+ *   their strings and arrays and are freed by one call (smcache_trace_free(),
+ *   smcache_symbolication_free()). Byte buffers (compiled caches, renderings) are malloc'd and
+ *   freed with smcache_bytes_free().
  * - Threads: an smcache_cache is immutable after open; any number of threads may call the
  *   const-taking functions on one cache at once, without locking. smcache_cache_close() must not
  *   run concurrently with any other call on the same cache (the caller orders them).
@@ -41,7 +47,8 @@ extern "C" {
 #endif
 
 /* The ABI version this header describes. Bumped on any incompatible change to a signature or a
- * struct below; compare with smcache_abi_version() at run time. */
+ * struct below; compare with smcache_abi_version() at run time. Added functions do not bump it
+ * (a caller that needs one checks for the symbol, as the Python package does at import). */
 #define SMCACHE_ABI_VERSION 1
 
 /* "No index" in uint32_t index fields (smcache_token.source_index). */
@@ -283,6 +290,261 @@ SMCACHE_API int32_t smcache_cache_info(const smcache_cache* cache, smcache_info*
  * CHECKSUM_MISMATCH or CORRUPT (or INVALID_ARGUMENT) otherwise. O(file size); reads every page.
  * Thread-safe. */
 SMCACHE_API int32_t smcache_cache_verify(const smcache_cache* cache, smcache_error* err);
+
+/* ---- compile a generated JavaScript file ------------------------------------------------ */
+
+/* What the trailing comments of a JavaScript file say. Both strings point into the js bytes given
+ * to smcache_js_scan() (valid while they are). */
+typedef struct smcache_js_annotations {
+  uint8_t has_source_mapping_url; /* 1: source_mapping_url valid */
+  uint8_t has_debug_id;           /* 1: debug_id valid */
+  uint8_t reserved[6];            /* zero */
+  const char* source_mapping_url; /* the last `//# sourceMappingURL=` of the file's end, as
+                                     written (a relative path, a data: URL, ...) */
+  size_t source_mapping_url_len;
+  const char* debug_id; /* the `//# debugId=` comment's UUID, as written */
+  size_t debug_id_len;
+} smcache_js_annotations;
+
+/* Reads the `//# sourceMappingURL=` and `//# debugId=` comments at the end of js (js_len bytes;
+ * ECMA-426's rules: only comments and blanks may follow the annotation). Fills *out and returns
+ * 0, or -1 on INVALID_ARGUMENT (NULL out, NULL js with js_len > 0). No allocation; reentrant. An
+ * upload handler uses it to fetch a map named by a relative URL from its own storage, then calls
+ * smcache_compile_js() with the map bytes. */
+SMCACHE_API int32_t smcache_js_scan(const uint8_t* js, size_t js_len, smcache_js_annotations* out,
+                                    smcache_error* err);
+
+/* Compiles the source map of a generated (minified) JavaScript file into cache bytes, as
+ * `smcache compile app.min.js` does, without temporary files:
+ * - map_bytes != NULL: that map (map_len bytes) is compiled; js contributes only its
+ *   `//# debugId=` comment (no sourceMappingURL needed).
+ * - map_bytes == NULL: the map is found from js's `//# sourceMappingURL=` comment: an inline
+ *   `data:application/json[;charset=utf-8];base64,` (or percent-encoded) URL is decoded in
+ *   memory; any other URL is a file path resolved against the directory of js_path (NUL-
+ *   terminated; js's own path, which need not exist) and read. With js_path NULL only inline
+ *   maps are accepted (INVALID_ARGUMENT otherwise: nothing is read relative to the current
+ *   directory). root (NUL-terminated, may be NULL) confines file references: the map must lie
+ *   inside it, symbolic links resolved, and `/path` URLs are relative to it. Absolute URLs
+ *   (https:, //host/) are never fetched (INVALID_ARGUMENT).
+ * Debug ID: when the map has no valid debugId, the JS file's `//# debugId=` becomes the cache's;
+ * when both exist they must be the same UUID (INVALID_FIELD "debugId: ..." otherwise). The
+ * cache's input hash is the map's. options as smcache_compile() (max_input_bytes also bounds the
+ * map read or decoded). On success returns 0 and sets *out_bytes (malloc'd, free with
+ * smcache_bytes_free()) and *out_len. Errors: those of smcache_compile(), INVALID_ARGUMENT (no
+ * sourceMappingURL, a bad data: URL, a refused path), LIMIT_EXCEEDED, IO (reading the map, with
+ * its path and os_errno). Reentrant. */
+SMCACHE_API int32_t smcache_compile_js(const uint8_t* js, size_t js_len, const uint8_t* map_bytes,
+                                       size_t map_len, const char* js_path, const char* root,
+                                       const smcache_compile_options* options, uint8_t** out_bytes,
+                                       size_t* out_len, smcache_error* err);
+
+/* ---- cache directories (written by `smcache warm --out DIR`) ---------------------------- */
+
+/* An open warm directory: index lookups by debugId and URL, and a memo of the caches opened
+ * through it (each file is mapped once and shared). Opaque. Any number of threads may call
+ * smcache_cache_dir_find() and smcache_trace_symbolicate_dir() on one directory at once;
+ * smcache_cache_dir_close() must not run concurrently with them. */
+typedef struct smcache_cache_dir smcache_cache_dir;
+
+/* Opens the directory at path (NUL-terminated). Checks only that it is a directory; index files
+ * are read on every query, so a concurrent `warm` is seen. Returns a handle to close with
+ * smcache_cache_dir_close(), or NULL: IO (with os_errno, e.g. ENOENT, ENOTDIR),
+ * INVALID_ARGUMENT. */
+SMCACHE_API smcache_cache_dir* smcache_cache_dir_open(const char* path, smcache_error* err);
+
+/* The cache of a script: by debug_id first (debug_id_len bytes, any case, 8-4-4-4-12 or 32 hex
+ * digits; ignored when not a UUID or debug_id_len is 0), then by the URL or path (url_len bytes,
+ * as a stack trace prints it: scheme and host, query and fragment dropped, then the longest
+ * whole-segment suffix that DIR indexes wins). url and debug_id are NOT NUL-terminated (either may
+ * be NULL when its length is 0). Returns 1 and sets *out_cache to a new handle that the caller
+ * closes with smcache_cache_close() (it shares the directory's mapping of the file and stays
+ * valid after smcache_cache_dir_close()); 0 when nothing matches (*out_cache NULL); -1 on error:
+ * IO reading an index file, CORRUPT (an index entry pointing outside DIR), the errors of
+ * smcache_cache_open_path() for the cache file (with its path), INVALID_ARGUMENT. Thread-safe. */
+SMCACHE_API int32_t smcache_cache_dir_find(const smcache_cache_dir* dir, const char* url,
+                                           size_t url_len, const char* debug_id,
+                                           size_t debug_id_len, smcache_cache** out_cache,
+                                           smcache_error* err);
+
+/* Closes the directory and drops its memo (caches handed out by smcache_cache_dir_find() stay
+ * valid until they are closed). NULL is a no-op. */
+SMCACHE_API void smcache_cache_dir_close(smcache_cache_dir* dir);
+
+/* ---- stack traces ---------------------------------------------------------------------- */
+
+/* How a frame line was written. */
+enum smcache_frame_style {
+  SMCACHE_FRAME_V8 = 0,    /* "    at fn (url:line:col)": Chrome, Node, Edge, Deno */
+  SMCACHE_FRAME_GECKO = 1, /* "fn@url:line:col": Firefox, Safari */
+  SMCACHE_FRAME_BARE = 2   /* "url:line:col" alone, "[native code]", "eval code" (Safari) */
+};
+
+/* One line of a stack trace as printed: a frame taken apart, or text (the message, "... 6 lines
+ * matching cause stack trace ...") kept as it is. Strings are not NUL-terminated; they point
+ * into the smcache_trace or smcache_symbolication that handed the struct out. Empty strings are
+ * "" (never NULL). */
+typedef struct smcache_trace_line {
+  const char* raw; /* the whole line without its terminator */
+  size_t raw_len;
+  uint8_t is_frame;       /* 1: a stack frame; 0: text (every field below is zero or "") */
+  uint8_t style;          /* an smcache_frame_style value */
+  uint8_t has_line;       /* 1: line is valid */
+  uint8_t has_column;     /* 1: column is valid */
+  uint8_t is_async;       /* "at async fn" (V8), "async*fn@" (Firefox) */
+  uint8_t is_constructor; /* "at new Foo" (V8) */
+  uint8_t is_native;      /* native or builtin code: no script position */
+  uint8_t is_eval;        /* eval code: the position is the eval call's in url */
+  uint32_t line;          /* 0-based: the printed (1-based) line minus 1 */
+  uint32_t column;        /* 0-based, UTF-16 code units: the printed column minus 1 */
+  const char* function;   /* as printed, without "async "/"new " and " [as alias]"; "" anonymous */
+  size_t function_len;
+  const char* alias; /* V8's "[as alias]" */
+  size_t alias_len;
+  const char* async_cause; /* Firefox's "cause*" prefix: "async", "promise callback", ... */
+  size_t async_cause_len;
+  const char* url; /* the script's URL or path as printed (query and fragment kept) */
+  size_t url_len;
+} smcache_trace_line;
+
+/* A parsed stack trace. Opaque; immutable (any number of threads may read it). */
+typedef struct smcache_trace smcache_trace;
+
+/* Parses text (len bytes, not NUL-terminated; UTF-8) into lines (split at \n; a \r before it
+ * dropped), each a frame as V8, SpiderMonkey or JavaScriptCore print them, or text. The text is
+ * copied: the caller may free it on return. Never fails on content (a text with no frame gives
+ * only text lines); returns NULL on INVALID_ARGUMENT (NULL text with len > 0) or INTERNAL (out of
+ * memory). Free with smcache_trace_free(). */
+SMCACHE_API smcache_trace* smcache_trace_parse(const char* text, size_t len, smcache_error* err);
+
+/* Sets *out_lines to the trace's lines (an array owned by the trace, valid until
+ * smcache_trace_free()) and returns their number, or -1 on INVALID_ARGUMENT (NULL pointers). */
+SMCACHE_API int64_t smcache_trace_lines(const smcache_trace* trace,
+                                        const smcache_trace_line** out_lines, smcache_error* err);
+
+/* Frees the trace. NULL is a no-op. Results of smcache_trace_symbolicate*() stay valid. */
+SMCACHE_API void smcache_trace_free(smcache_trace* trace);
+
+/* ---- symbolication --------------------------------------------------------------------- */
+
+/* Which rule named a frame's function (see `smcache symbolicate --help`). */
+enum smcache_function_rule {
+  SMCACHE_FUNCTION_NONE = 0,                        /* no name known (anonymous) */
+  SMCACHE_FUNCTION_CALLER_CALL_SITE = 1,            /* the mapping at the caller's position */
+  SMCACHE_FUNCTION_CALLER_CALL_SITE_NEXT_TOKEN = 2, /* caller at `new`/`await`: the next one */
+  SMCACHE_FUNCTION_MINIFIED = 3,                    /* the trace's own (generated, minified) name */
+  SMCACHE_FUNCTION_AS_PRINTED = 4                   /* an unresolved frame: its name as printed */
+};
+
+/* Why a frame was not mapped. */
+enum smcache_unresolved_reason {
+  SMCACHE_UNRESOLVED_NONE = 0,        /* resolved (or a text line) */
+  SMCACHE_UNRESOLVED_NATIVE = 1,      /* native or builtin code */
+  SMCACHE_UNRESOLVED_NO_POSITION = 2, /* no script position printed */
+  SMCACHE_UNRESOLVED_NO_COLUMN = 3,   /* a line but no column */
+  SMCACHE_UNRESOLVED_NO_CACHE = 4,    /* no cache for the frame's script */
+  SMCACHE_UNRESOLVED_CACHE_ERROR = 5, /* a cache was found but not opened (see the detail) */
+  SMCACHE_UNRESOLVED_NO_MAPPING = 6   /* the cache has no mapping at that position */
+};
+
+/* "caller-call-site", "caller-call-site-next-token", "minified", "as-printed", "none" (the names
+ * `smcache symbolicate --json` prints); "unknown" for other values. Static storage. */
+SMCACHE_API const char* smcache_function_rule_name(int32_t rule);
+
+/* "native", "no-position", "no-column", "no-cache", "cache-error", "no-mapping", "none" (JSON
+ * names); "unknown" for other values. Static storage. */
+SMCACHE_API const char* smcache_unresolved_reason_name(int32_t reason);
+
+/* One line of a string array. */
+typedef struct smcache_text {
+  const char* data;
+  size_t len;
+} smcache_text;
+
+/* One line of a trace, symbolicated. Every string and array is owned by the smcache_symbolication
+ * it came from (copied out of the trace and the caches: neither needs to outlive the result). */
+typedef struct smcache_symbolicated_frame {
+  smcache_trace_line generated; /* the line as printed; for a text line only raw is set */
+  uint8_t resolved;             /* 1: source, line and column are the original position */
+  uint8_t unresolved_reason;    /* an smcache_unresolved_reason value (0 when resolved) */
+  uint8_t function_rule;        /* an smcache_function_rule value */
+  uint8_t reserved;             /* zero */
+  uint32_t source_index;        /* index into the cache's sources; SMCACHE_NONE unresolved */
+  uint32_t line;                /* original line, 0-based (0 unresolved) */
+  uint32_t column;              /* original column, 0-based, UTF-16 code units */
+  const char* source;           /* the source's name; "" unresolved or for a null name */
+  size_t source_len;
+  const char* function; /* the function the frame is in (see function_rule); "" none */
+  size_t function_len;
+  const char* display_function; /* as people read it: "new Invoice", "async run" */
+  size_t display_function_len;
+  const char* unresolved_detail; /* CACHE_ERROR: why the cache could not be opened; else "" */
+  size_t unresolved_detail_len;
+  uint32_t context_first_line; /* 0-based line of context[0] */
+  uint32_t context_count;      /* lines of source context (0: none or not asked for) */
+  const smcache_text* context; /* context_count lines; the frame's own line is
+                                  context[line - context_first_line]; NULL when none */
+} smcache_symbolicated_frame;
+
+/* The result of a symbolication. Opaque; immutable. */
+typedef struct smcache_symbolication smcache_symbolication;
+
+/* Symbolicates a parsed trace. The three variants differ only in where each frame's cache comes
+ * from; the caller's frame (the next line) names each frame's function, context_lines lines of
+ * sourcesContent around each resolved frame are copied when context_lines >= 0 (-1: no context;
+ * 0: the frame's line alone), and frames that cannot be mapped are kept and marked. Returns a
+ * result to free with smcache_symbolication_free() (it owns copies of every string: the trace
+ * and the caches may be freed or closed right after), or NULL on INVALID_ARGUMENT or INTERNAL.
+ * Thread-safe on shared caches and directories. */
+
+/* caches[i] is the cache of line i of the trace (cache_count must equal the line count), or
+ * NULL for none: frames without one are unresolved with NO_CACHE. Only frames with a script
+ * position are looked up. A frame is named from its caller only when both use the same cache:
+ * the same handle, or handles that smcache_cache_dir_find() returned for the same file. */
+SMCACHE_API smcache_symbolication* smcache_trace_symbolicate(const smcache_trace* trace,
+                                                             const smcache_cache* const* caches,
+                                                             size_t cache_count,
+                                                             int32_t context_lines,
+                                                             smcache_error* err);
+
+/* One cache for every frame whose URL names a file, as `smcache symbolicate --cache`: frames of
+ * node:internal/..., <anonymous>, data: and other non-files get NO_CACHE. */
+SMCACHE_API smcache_symbolication* smcache_trace_symbolicate_cache(const smcache_trace* trace,
+                                                                   const smcache_cache* cache,
+                                                                   int32_t context_lines,
+                                                                   smcache_error* err);
+
+/* Each frame's cache found in a warm directory by its URL, as `smcache symbolicate --cache-dir`:
+ * a script DIR does not index gets NO_CACHE; a cache file DIR names but that cannot be opened
+ * (missing, corrupt) gets CACHE_ERROR with the error in unresolved_detail (this function still
+ * succeeds). */
+SMCACHE_API smcache_symbolication* smcache_trace_symbolicate_dir(const smcache_trace* trace,
+                                                                 const smcache_cache_dir* dir,
+                                                                 int32_t context_lines,
+                                                                 smcache_error* err);
+
+/* Sets *out_frames to the result's lines, one per trace line in order (an array owned by the
+ * result), and returns their number, or -1 on INVALID_ARGUMENT (NULL pointers). */
+SMCACHE_API int64_t smcache_symbolication_frames(const smcache_symbolication* result,
+                                                 const smcache_symbolicated_frame** out_frames,
+                                                 smcache_error* err);
+
+/* Output formats of smcache_symbolication_render(). */
+enum smcache_render_format {
+  SMCACHE_RENDER_TEXT = 0, /* `smcache symbolicate` */
+  SMCACHE_RENDER_JSON = 1  /* `smcache symbolicate --json` */
+};
+
+/* The result as `smcache symbolicate [--json] [--context N]` prints it, byte for byte (lines and
+ * columns 1-based there; control characters escaped; always valid UTF-8). Context is printed
+ * when the result was made with context_lines >= 0. Sets *out_bytes to a malloc'd buffer of
+ * *out_len bytes (not NUL-terminated) to free with smcache_bytes_free(), and returns 0; -1 on
+ * INVALID_ARGUMENT (NULL pointers, unknown format) or INTERNAL. Thread-safe. */
+SMCACHE_API int32_t smcache_symbolication_render(const smcache_symbolication* result,
+                                                 int32_t format, uint8_t** out_bytes,
+                                                 size_t* out_len, smcache_error* err);
+
+/* Frees the result and every string in it. NULL is a no-op. */
+SMCACHE_API void smcache_symbolication_free(smcache_symbolication* result);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -3,7 +3,6 @@
 #include <string>
 
 #include "cli.hpp"
-#include "output.hpp"
 
 namespace smcache::cli {
 

@@ -9,7 +9,9 @@
 #include <utility>
 #include <vector>
 
-// Only the public reader and converter headers (STYLE.md §2); cache.hpp brings format/error.hpp.
+// Only the public reader and converter headers (STYLE.md §2) and the bindings' shared output
+// (bindings/common); cache.hpp brings format/error.hpp.
+#include <smcache/present/output.hpp>
 #include <smcache/reader/cache.hpp>
 
 namespace smcache::cli {
@@ -28,7 +30,11 @@ struct Failure {
 [[noreturn]] void fail(std::string message);         // exit 1
 [[noreturn]] void usage_error(std::string message);  // exit 2
 
-class Writer;
+// Output (buffered stdout, JSON strings, terminal-safe text) is shared with libsmcache.so
+// (bindings/common), so the CLI and the C library print the same bytes.
+using present::json_quote;
+using present::sanitize_text;
+using present::Writer;
 
 struct OptionSpec {
   std::string_view long_name;  // without the leading "--"
@@ -66,6 +72,8 @@ extern const Command kLookupCommand;
 extern const Command kDumpCommand;
 extern const Command kInfoCommand;
 extern const Command kVerifyCommand;
+extern const Command kSymbolicateCommand;
+extern const Command kWarmCommand;
 
 // A decimal integer 0..UINT32_MAX with no sign, spaces or other characters.
 std::optional<std::uint32_t> parse_u32(std::string_view s);

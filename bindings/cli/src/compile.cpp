@@ -1,4 +1,5 @@
-// `smcache compile MAP -o CACHE`: source map JSON -> cache file, written atomically.
+// `smcache compile MAP|JS -o CACHE`: source map JSON (or a generated JavaScript file, whose map
+// is discovered) -> cache file, written atomically.
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,25 +10,32 @@
 #include <vector>
 
 #include <smcache/converter/compile.hpp>
+#include <smcache/converter/discover.hpp>
 
 #include "cli.hpp"
-#include "output.hpp"
 
 namespace smcache::cli {
 namespace {
 
 constexpr OptionSpec kOptions[] = {
-    {"output", 'o', true},
-    {"no-sources-content", 0, false},
-    {"block-size", 0, true},
-    {"verbose", 'v', false},
+    {"output", 'o', true},   {"no-sources-content", 0, false},
+    {"block-size", 0, true}, {"verbose", 'v', false},
+    {"root", 0, true},
 };
 
 constexpr std::string_view kHelp =
     "usage: smcache compile MAP -o CACHE [options]\n"
+    "       smcache compile JS -o CACHE [options]\n"
     "\n"
     "Compile the source map MAP (a regular or an index map, ECMA-426) into the cache file\n"
     "CACHE. MAP '-' reads the map from standard input.\n"
+    "\n"
+    "Given a generated JavaScript file JS instead (a name ending in .js, .mjs or .cjs, or any\n"
+    "input that does not start with '{'), its map is found from the sourceMappingURL comment at\n"
+    "its end: a path relative to JS's directory, or an inline data:application/json;base64 URL\n"
+    "decoded in memory. Absolute URLs (https:, //host/) are never fetched. The debugId is the\n"
+    "map's, or the JavaScript file's '//# debugId=' comment's when the map has none; both present\n"
+    "and different is an error (map and file from different builds).\n"
     "\n"
     "CACHE is written atomically (a temporary file beside it, fsync, rename): it never holds a\n"
     "partial file, and a failed compile leaves an existing CACHE untouched. CACHE '-' writes the\n"
@@ -39,12 +47,35 @@ constexpr std::string_view kHelp =
     "                          leave sourcesContent out of the cache (source names only)\n"
     "      --block-size N      tokens per packed block, a power of two 1..4096 (default 64):\n"
     "                          smaller is faster to look up and larger on disk\n"
+    "      --root DIR          JS only: the map must lie inside DIR ('..' may not leave it), and\n"
+    "                          '/path' URLs are relative to DIR (the site root)\n"
     "  -v, --verbose           print sizes, counts and the time taken to standard error\n"
     "  -h, --help              print this help\n"
     "\n"
     "Prints nothing on success unless -v. Errors name the map and, for invalid JSON, the byte\n"
     "offset; for invalid mappings, the generated line and segment (0-based).\n"
-    "Exit status: 0 ok, 1 invalid source map or I/O error, 2 usage error.\n";
+    "Exit status: 0 ok, 1 invalid source map, no map found or I/O error, 2 usage error.\n";
+
+// A generated JavaScript file rather than a map: by extension, else by its first byte (a map is
+// a JSON object, possibly after a BOM or the ")]}'" XSSI guard).
+bool is_javascript(const std::string& path, std::span<const std::uint8_t> bytes) {
+  for (const std::string_view ext : {".js", ".mjs", ".cjs"}) {
+    if (path.size() > ext.size() && path.ends_with(ext)) return true;
+  }
+  for (const std::string_view ext : {".map", ".json"}) {
+    if (path.size() > ext.size() && path.ends_with(ext)) return false;
+  }
+  std::size_t i = 0;
+  if (bytes.size() >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) i = 3;
+  while (i < bytes.size() &&
+         (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\n' || bytes[i] == '\r')) {
+    ++i;
+  }
+  if (i == bytes.size()) return false;  // empty: let the map parser say so
+  if (bytes[i] == '{') return false;
+  if (bytes.size() - i >= 4 && std::memcmp(bytes.data() + i, ")]}'", 4) == 0) return false;
+  return true;
+}
 
 std::vector<std::uint8_t> read_stdin() {
   std::vector<std::uint8_t> bytes;
@@ -110,8 +141,30 @@ int run_compile(const ParsedArgs& args, Writer& /*out*/) {
     if (!r) fail(message_with_path(r.error(), map_path));
     input = std::move(r).value();
   }
-  auto cache = compile(input, options);
-  if (!cache) fail(shown_map + ": " + cache.error().message);
+  const auto root = args.value("root");
+  std::string map_note;  // for -v: where the map of a JavaScript input came from
+  Result<std::vector<std::uint8_t>> cache = std::vector<std::uint8_t>();
+  if (is_javascript(map_path, input)) {
+    DiscoverOptions discover;
+    if (root) discover.root = *root;
+    discover.max_map_bytes = options.max_input_bytes;
+    auto found = discover_map(input, from_stdin ? std::string() : map_path, discover);
+    if (!found) fail(message_with_path(found.error(), shown_map));
+    map_note =
+        found->inline_map ? "inline " + found->url : found->url + " -> " + found->map_path.string();
+    if (found->js_debug_id) map_note += ", //# debugId=" + *found->js_debug_id;
+    cache = compile_with_debug_id(found->map_json, found->js_debug_id, options);
+    if (!cache) {
+      const std::string shown =
+          found->inline_map ? shown_map + " (inline map)" : found->map_path.string();
+      fail(shown + ": " + cache.error().message);
+    }
+    input = std::move(found->map_json);  // sizes below are the map's
+  } else {
+    if (root) usage_error("--root applies to a JavaScript input only");
+    cache = compile(input, options);
+    if (!cache) fail(shown_map + ": " + cache.error().message);
+  }
   if (to_stdout) {
     write_stdout(*cache);
   } else {
@@ -132,10 +185,12 @@ int run_compile(const ParsedArgs& args, Writer& /*out*/) {
         input.empty() ? 0.0 : 100.0 * static_cast<double>(cache->size()) / input.size();
     char line[256];
     std::snprintf(line, sizeof line, " bytes (%.1f%%)%s, %.3f ms", ratio, counts.c_str(), ms);
-    const std::string message = "smcache: compile: " + sanitize_text(shown_map) + ": " +
-                                std::to_string(input.size()) + " bytes -> " +
-                                sanitize_text(to_stdout ? "<stdout>" : *output) + ": " +
-                                std::to_string(cache->size()) + line + "\n";
+    const std::string message =
+        "smcache: compile: " + sanitize_text(shown_map) + ": " + std::to_string(input.size()) +
+        " bytes -> " + sanitize_text(to_stdout ? "<stdout>" : *output) + ": " +
+        std::to_string(cache->size()) + line + "\n" +
+        (map_note.empty() ? std::string()
+                          : "smcache: compile: map: " + sanitize_text(map_note) + "\n");
     std::fwrite(message.data(), 1, message.size(), stderr);
   }
   return kExitOk;
@@ -143,7 +198,8 @@ int run_compile(const ParsedArgs& args, Writer& /*out*/) {
 
 }  // namespace
 
-const Command kCompileCommand = {"compile", "compile a source map (JSON) into a cache file", kHelp,
-                                 kOptions, run_compile};
+const Command kCompileCommand = {
+    "compile", "compile a source map, or a JavaScript file's map, into a cache file", kHelp,
+    kOptions, run_compile};
 
 }  // namespace smcache::cli

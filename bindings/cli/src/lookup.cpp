@@ -7,7 +7,6 @@
 #include <string>
 
 #include "cli.hpp"
-#include "output.hpp"
 #include "token_json.hpp"
 
 namespace smcache::cli {

@@ -9,7 +9,6 @@
 #include <smcache/reader/cache.hpp>
 
 #include "cli.hpp"
-#include "output.hpp"
 
 #ifndef SMCACHE_VERSION
 #define SMCACHE_VERSION "unknown"
@@ -18,8 +17,9 @@
 namespace smcache::cli {
 namespace {
 
-const Command* const kCommands[] = {&kCompileCommand, &kLookupCommand, &kDumpCommand, &kInfoCommand,
-                                    &kVerifyCommand};
+const Command* const kCommands[] = {&kCompileCommand, &kLookupCommand, &kDumpCommand,
+                                    &kInfoCommand,    &kVerifyCommand, &kSymbolicateCommand,
+                                    &kWarmCommand};
 
 constexpr std::string_view kMainHelpHead =
     "usage: smcache <command> [options] [arguments]\n"
@@ -43,7 +43,7 @@ void print_main_help(Writer& out) {
   for (const Command* c : kCommands) {
     out.put("  ");
     out.put(c->name);
-    for (std::size_t i = c->name.size(); i < 10; ++i) out.put(' ');
+    for (std::size_t i = c->name.size(); i < 13; ++i) out.put(' ');
     out.put(c->summary);
     out.put('\n');
   }

@@ -7,7 +7,7 @@
 
 #include <smcache/reader/cache.hpp>
 
-#include "output.hpp"
+#include "cli.hpp"
 
 namespace smcache::cli {
 

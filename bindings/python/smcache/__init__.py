@@ -11,7 +11,18 @@ O(log n), allocate nothing natively, and all processes share the file's pages::
             print(token.source, token.line, token.column, token.name)
             pre, line, post = cache.context(token)
 
-Lines and columns are 0-based everywhere; columns count UTF-16 code units.
+Symbolicate a JavaScript stack trace (V8, Firefox or Safari) through a cache, a directory
+written by ``smcache warm``, or a callable::
+
+    result = smcache.symbolicate(trace_text, "app.js.smcache", context=2)
+    for frame in result.frames:
+        print(frame.function, frame.source, frame.line, frame.resolved)
+    print(result.render())                      # exactly what `smcache symbolicate` prints
+
+Compile at upload time from the minified file itself: ``smcache.compile_js(js, map_bytes)``.
+
+Lines and columns are 0-based everywhere; columns count UTF-16 code units. Only the renderings
+of a symbolicated trace (``render()``, ``to_json()``) are 1-based, as engines print traces.
 
 Errors are exceptions: :class:`Error` (base: ``code``, ``message``, ``position``),
 :class:`InvalidSourceMap`, :class:`CorruptCache`, :class:`UnsupportedVersion`, and
@@ -23,7 +34,8 @@ The native library is libsmcache.so, loaded with CFFI (set ``SMCACHE_LIBRARY`` t
 from ._errors import CorruptCache, Error, InvalidSourceMap, Position, UnsupportedVersion
 from ._ffi import ffi as _cffi
 from ._ffi import lib as _lib
-from .cache import Bias, Cache, CacheInfo, Source, Token, compile, compile_file, open
+from .cache import Bias, Cache, CacheInfo, Source, Token, compile, compile_file, compile_js, open
+from .trace import CacheDirectory, Frame, GeneratedFrame, SymbolicatedTrace, symbolicate
 
 __version__ = "0.1.0"
 
@@ -51,21 +63,27 @@ def library_path() -> str:
 __all__ = [
     "Bias",
     "Cache",
+    "CacheDirectory",
     "CacheInfo",
     "CorruptCache",
     "Error",
     "FORMAT_VERSION",
+    "Frame",
     "GREATEST_LOWER_BOUND",
+    "GeneratedFrame",
     "InvalidSourceMap",
     "LEAST_UPPER_BOUND",
     "Position",
     "Source",
+    "SymbolicatedTrace",
     "Token",
     "UnsupportedVersion",
     "__version__",
     "compile",
     "compile_file",
+    "compile_js",
     "library_path",
     "library_version",
     "open",
+    "symbolicate",
 ]

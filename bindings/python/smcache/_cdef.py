@@ -141,4 +141,137 @@ int32_t smcache_cache_source_line(const smcache_cache *cache, uint32_t source_in
 
 int32_t smcache_cache_info(const smcache_cache *cache, smcache_info *out, smcache_error *err);
 int32_t smcache_cache_verify(const smcache_cache *cache, smcache_error *err);
+typedef struct smcache_js_annotations {
+  uint8_t has_source_mapping_url;
+  uint8_t has_debug_id;
+  uint8_t reserved[6];
+  const char *source_mapping_url;
+  size_t source_mapping_url_len;
+  const char *debug_id;
+  size_t debug_id_len;
+} smcache_js_annotations;
+
+int32_t smcache_js_scan(const uint8_t *js, size_t js_len, smcache_js_annotations *out,
+                        smcache_error *err);
+int32_t smcache_compile_js(const uint8_t *js, size_t js_len, const uint8_t *map_bytes,
+                           size_t map_len, const char *js_path, const char *root,
+                           const smcache_compile_options *options, uint8_t **out_bytes,
+                           size_t *out_len, smcache_error *err);
+
+typedef struct smcache_cache_dir smcache_cache_dir;
+
+smcache_cache_dir *smcache_cache_dir_open(const char *path, smcache_error *err);
+int32_t smcache_cache_dir_find(const smcache_cache_dir *dir, const char *url, size_t url_len,
+                               const char *debug_id, size_t debug_id_len,
+                               smcache_cache **out_cache, smcache_error *err);
+void smcache_cache_dir_close(smcache_cache_dir *dir);
+
+enum smcache_frame_style {
+  SMCACHE_FRAME_V8 = 0,
+  SMCACHE_FRAME_GECKO = 1,
+  SMCACHE_FRAME_BARE = 2
+};
+
+typedef struct smcache_trace_line {
+  const char *raw;
+  size_t raw_len;
+  uint8_t is_frame;
+  uint8_t style;
+  uint8_t has_line;
+  uint8_t has_column;
+  uint8_t is_async;
+  uint8_t is_constructor;
+  uint8_t is_native;
+  uint8_t is_eval;
+  uint32_t line;
+  uint32_t column;
+  const char *function;
+  size_t function_len;
+  const char *alias;
+  size_t alias_len;
+  const char *async_cause;
+  size_t async_cause_len;
+  const char *url;
+  size_t url_len;
+} smcache_trace_line;
+
+typedef struct smcache_trace smcache_trace;
+
+smcache_trace *smcache_trace_parse(const char *text, size_t len, smcache_error *err);
+int64_t smcache_trace_lines(const smcache_trace *trace, const smcache_trace_line **out_lines,
+                            smcache_error *err);
+void smcache_trace_free(smcache_trace *trace);
+
+enum smcache_function_rule {
+  SMCACHE_FUNCTION_NONE = 0,
+  SMCACHE_FUNCTION_CALLER_CALL_SITE = 1,
+  SMCACHE_FUNCTION_CALLER_CALL_SITE_NEXT_TOKEN = 2,
+  SMCACHE_FUNCTION_MINIFIED = 3,
+  SMCACHE_FUNCTION_AS_PRINTED = 4
+};
+
+enum smcache_unresolved_reason {
+  SMCACHE_UNRESOLVED_NONE = 0,
+  SMCACHE_UNRESOLVED_NATIVE = 1,
+  SMCACHE_UNRESOLVED_NO_POSITION = 2,
+  SMCACHE_UNRESOLVED_NO_COLUMN = 3,
+  SMCACHE_UNRESOLVED_NO_CACHE = 4,
+  SMCACHE_UNRESOLVED_CACHE_ERROR = 5,
+  SMCACHE_UNRESOLVED_NO_MAPPING = 6
+};
+
+const char *smcache_function_rule_name(int32_t rule);
+const char *smcache_unresolved_reason_name(int32_t reason);
+
+typedef struct smcache_text {
+  const char *data;
+  size_t len;
+} smcache_text;
+
+typedef struct smcache_symbolicated_frame {
+  smcache_trace_line generated;
+  uint8_t resolved;
+  uint8_t unresolved_reason;
+  uint8_t function_rule;
+  uint8_t reserved;
+  uint32_t source_index;
+  uint32_t line;
+  uint32_t column;
+  const char *source;
+  size_t source_len;
+  const char *function;
+  size_t function_len;
+  const char *display_function;
+  size_t display_function_len;
+  const char *unresolved_detail;
+  size_t unresolved_detail_len;
+  uint32_t context_first_line;
+  uint32_t context_count;
+  const smcache_text *context;
+} smcache_symbolicated_frame;
+
+typedef struct smcache_symbolication smcache_symbolication;
+
+smcache_symbolication *smcache_trace_symbolicate(const smcache_trace *trace,
+                                                 const smcache_cache *const *caches,
+                                                 size_t cache_count, int32_t context_lines,
+                                                 smcache_error *err);
+smcache_symbolication *smcache_trace_symbolicate_cache(const smcache_trace *trace,
+                                                       const smcache_cache *cache,
+                                                       int32_t context_lines, smcache_error *err);
+smcache_symbolication *smcache_trace_symbolicate_dir(const smcache_trace *trace,
+                                                     const smcache_cache_dir *dir,
+                                                     int32_t context_lines, smcache_error *err);
+int64_t smcache_symbolication_frames(const smcache_symbolication *result,
+                                     const smcache_symbolicated_frame **out_frames,
+                                     smcache_error *err);
+
+enum smcache_render_format {
+  SMCACHE_RENDER_TEXT = 0,
+  SMCACHE_RENDER_JSON = 1
+};
+
+int32_t smcache_symbolication_render(const smcache_symbolication *result, int32_t format,
+                                     uint8_t **out_bytes, size_t *out_len, smcache_error *err);
+void smcache_symbolication_free(smcache_symbolication *result);
 """

@@ -15,6 +15,7 @@ Where the library comes from, first match wins:
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import List
 
@@ -65,4 +66,24 @@ if lib.smcache_abi_version() != ABI_VERSION:
     raise ImportError(
         f"smcache: {library_path} has ABI version {lib.smcache_abi_version()}, this package "
         f"needs {ABI_VERSION}; rebuild the library or reinstall the package"
+    )
+
+
+def _missing_functions() -> List[str]:
+    # Functions added to the ABI without an incompatible change keep the ABI version: a library
+    # older than this package lacks them. Finding that at import beats an AttributeError later.
+    missing = []
+    for name in re.findall(r"\b(smcache_\w+)\(", CDEF):
+        try:
+            getattr(lib, name)
+        except AttributeError:
+            missing.append(name)
+    return missing
+
+
+_missing = _missing_functions()
+if _missing:
+    raise ImportError(
+        f"smcache: {library_path} lacks {', '.join(_missing)} (an older build); rebuild the "
+        "library (cmake --build build --target smcache_c) or reinstall the package"
     )

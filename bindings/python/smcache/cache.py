@@ -1,4 +1,4 @@
-"""Pythonic objects over the C ABI: Cache, Token, Source, CacheInfo, compile and open.
+"""Pythonic objects over the C ABI: Cache, Token, Source, CacheInfo, compile, compile_js and open.
 
 Nothing here interprets the cache: every answer comes from libsmcache. This module checks
 arguments, copies strings out of the mapping into Python ``str`` before the call that produced
@@ -21,8 +21,10 @@ import enum
 import os
 import struct
 from dataclasses import dataclass
+from itertools import repeat as _repeat
 from typing import (
     Iterable,
+    Callable,
     Iterator,
     List,
     NamedTuple,
@@ -43,10 +45,12 @@ __all__ = [
     "Token",
     "compile",
     "compile_file",
+    "compile_js",
     "open",
 ]
 
 PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+Buffer = Union[bytes, bytearray, memoryview]
 
 _NONE = 0xFFFFFFFF
 _MAX_U32 = 0xFFFFFFFF
@@ -202,25 +206,134 @@ def compile_file(map_path: PathLike, cache_path: PathLike, *,
           _options(include_sources_content, block_token_count, max_input_bytes, max_tokens))
 
 
+def _as_bytes(what: str, data) -> bytes:
+    if isinstance(data, str):
+        return data.encode("utf-8")
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    raise TypeError(f"{what} must be bytes or str, got {type(data).__name__}")
+
+
+def _source_mapping_url(js: bytes) -> Optional[str]:
+    """The file's ``//# sourceMappingURL=`` as written, or None (the library's scanner)."""
+    a = ffi.new("smcache_js_annotations *")
+    _call(lib.smcache_js_scan, js, len(js), a)
+    if not a.has_source_mapping_url:
+        return None
+    return _text(a.source_mapping_url, a.source_mapping_url_len)
+
+
+def compile_js(js_bytes: Union[Buffer, str], map_bytes: Optional[Union[Buffer, str]] = None, *,
+               js_path: Optional[PathLike] = None, root: Optional[PathLike] = None,
+               load_map: Optional[Callable[[str], Union[Buffer, str]]] = None,
+               include_sources_content: bool = True, block_token_count: int = 64,
+               max_input_bytes: Optional[int] = None, max_tokens: Optional[int] = None) -> bytes:
+    """Compiles the source map of a generated (minified) JavaScript file and returns the cache
+    bytes, as ``smcache compile app.min.js`` does, without temporary files (for upload handlers).
+
+    Where the map comes from:
+
+    - ``map_bytes`` given: that map. The JavaScript file contributes only its ``//# debugId=``
+      comment (it needs no ``sourceMappingURL``).
+    - else the file's ``//# sourceMappingURL=`` comment: an inline
+      ``data:application/json;base64,...`` URL is decoded in memory; any other URL is passed,
+      as written, to ``load_map(url) -> bytes`` when given (fetch it from the upload or an
+      object store), or else read from disk relative to the directory of ``js_path`` (the
+      file's own path; it need not exist). With neither, only inline maps are accepted: nothing
+      is read relative to the current directory. ``root`` confines such reads: the map must lie
+      inside it (symbolic links resolved), and ``/path`` URLs are relative to it. Absolute URLs
+      (``https:``) are never fetched.
+
+    Debug ID: a map without a valid ``debugId`` gets the file's ``//# debugId=``; when both are
+    present they must be the same UUID (else :class:`InvalidSourceMap`, field ``debugId``). The
+    cache's input hash is the map's. Other options as :func:`compile` (``max_input_bytes`` also
+    bounds the map read or decoded).
+
+    Raises :class:`InvalidSourceMap` (bad map, limit exceeded), ``ValueError`` (no
+    ``sourceMappingURL``, a malformed ``data:`` URL, a refused path or URL), :class:`OSError`
+    (reading the map file, with its path).
+    """
+    js = _as_bytes("js_bytes", js_bytes)
+    if load_map is not None and js_path is not None:
+        raise ValueError("give load_map or js_path, not both")
+    if map_bytes is None and load_map is not None:
+        url = _source_mapping_url(js)
+        if url is not None and not url.lstrip()[:5].lower() == "data:":
+            map_bytes = load_map(url)
+            if map_bytes is None:
+                raise ValueError(f"load_map returned None for sourceMappingURL {url!r}")
+    opts = _options(include_sources_content, block_token_count, max_input_bytes, max_tokens)
+    out = ffi.new("uint8_t **")
+    out_len = ffi.new("size_t *")
+    if map_bytes is None:
+        c_map, c_map_len = ffi.NULL, 0
+    else:
+        m = _as_bytes("map_bytes", map_bytes)
+        c_map, c_map_len = ffi.from_buffer("uint8_t[]", m), len(m)
+    _call(lib.smcache_compile_js, ffi.from_buffer("uint8_t[]", js), len(js), c_map, c_map_len,
+          ffi.NULL if js_path is None else _fspath(js_path),
+          ffi.NULL if root is None else _fspath(root), opts, out, out_len)
+    try:
+        return ffi.unpack(ffi.cast("char *", out[0]), out_len[0])
+    finally:
+        lib.smcache_bytes_free(out[0])
+
+
 _MISSING = object()
 
 # The lookup fast path. A Python-level Token(...) call costs more than the native lookup, so
 # tokens are built with tuple.__new__, and smcache_token is read with one struct unpack instead
-# of eleven cdata attribute reads. "@" is the C compiler's own layout (checked below).
+# of eleven cdata attribute reads: generated_line, generated_column, source_index, line, column,
+# ignored, name address, name_len (has_name, source and source_len are skipped: sources are
+# named by index, and the name pointer is NULL exactly when there is no name). "@" is the C
+# compiler's own layout (checked below).
 _tuple_new = tuple.__new__
 _NULL = ffi.NULL
 _lookup = lib.smcache_cache_lookup
 _lookup_many = lib.smcache_cache_lookup_many
 _new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
-_TOKEN = struct.Struct("@5I2B2xPNPN")
-if (_TOKEN.size != ffi.sizeof("smcache_token")
-        or struct.calcsize("@5I2B2x") != ffi.offsetof("smcache_token", "source")
-        or struct.calcsize("@5I2B2xPNP") != ffi.offsetof("smcache_token", "name_len")):
+_WORD = ffi.sizeof("size_t")
+_TOKEN = struct.Struct(f"@5IxB2x{2 * _WORD}xPN")
+if (_TOKEN.size != ffi.sizeof("smcache_token") or ffi.sizeof("char *") != _WORD
+        or struct.calcsize("@5IxB2x") != ffi.offsetof("smcache_token", "source")
+        or struct.calcsize(f"@5IxB2x{2 * _WORD}x") != ffi.offsetof("smcache_token", "name")
+        or struct.calcsize(f"@5IxB2x{2 * _WORD}xP") != ffi.offsetof("smcache_token", "name_len")):
     raise ImportError("smcache: smcache_token layout differs from its struct format")
 _unpack_token = _TOKEN.unpack_from
 _iter_unpack_token = _TOKEN.iter_unpack
 # Bound on the per-cache decoded-name memo (entries); past it names are decoded each time.
 _NAME_CACHE_LIMIT = 1 << 16
+_BOOL = (False, True)
+
+
+def _token_columns():
+    """How lookup_many reads a smcache_token array column by column: memoryview casts of the
+    array to uint32 ("I"), to pointer-sized words and to bytes, and each field's (start, step)
+    in them, so that one strided slice gives a field of every token. None when the layout does
+    not allow it (lookup_many then unpacks token by token)."""
+    size = ffi.sizeof("smcache_token")
+
+    def at(field, unit):
+        offset = ffi.offsetof("smcache_token", field)
+        return (offset // unit, size // unit) if offset % unit == 0 else None
+
+    if (_WORD not in (4, 8) or size % 4 or size % _WORD
+            or struct.calcsize("I") != 4 or struct.calcsize("Q") != 8):
+        return None
+    fields = {f: at(f, 4) for f in ("generated_line", "generated_column", "source_index",
+                                    "line", "column")}
+    fields.update(name=at("name", _WORD), name_len=at("name_len", _WORD),
+                  ignored=at("ignored", 1))
+    if None in fields.values():
+        return None
+    return "Q" if _WORD == 8 else "I", fields
+
+
+_COLUMNS = _token_columns()
+# Below this many positions lookup_many reads token by token: reading by columns has a fixed
+# cost (views, slices, lists) that pays off from about 16 positions (callgrind instruction
+# counts per position, batches of 1, 4, 24, 1000).
+_COLUMNS_MIN_BATCH = 16
 
 # Token buffers for single lookups: (cdata, buffer over it). list.pop and list.append are atomic,
 # so each concurrent caller gets its own slot without a lock.
@@ -249,7 +362,8 @@ class Cache:
     Using a closed cache raises ``ValueError("cache is closed")``.
     """
 
-    __slots__ = ("_h", "_origin", "_source_names", "_names", "_sources", "__weakref__")
+    __slots__ = ("_h", "_origin", "_source_names", "_names", "_name_lens", "_sources",
+                 "__weakref__")
 
     def __init__(self, *args, **kwargs):
         raise TypeError("use smcache.open(path) or smcache.Cache.from_bytes(data)")
@@ -264,8 +378,13 @@ class Cache:
             # cache even when close() races with a lookup in another thread.
             self._h = ffi.gc(raw, lambda p, _keep=keep: lib.smcache_cache_close(p))
         self._origin = origin
-        self._source_names = [_MISSING] * lib.smcache_cache_source_count(raw)
-        self._names = {}  # name address in the mapping -> (length, str)
+        # Decoded strings, filled as lookups meet them. Source names by source index; names by
+        # their address in the mapping (the string table is deduplicated: one address per name)
+        # with their length beside, which is checked on use (a corrupt, overlapping table could
+        # start two names at one address). Address 0 is "no name".
+        self._source_names = {}
+        self._names = {0: None}
+        self._name_lens = {0: 0}
         self._sources = None
         return self
 
@@ -337,42 +456,36 @@ class Cache:
         self._source_names[index] = name  # a benign race: every thread stores the same
         return name
 
-    def _load_name(self, address: int, length: int) -> str:
+    def _load_name(self, address: int, length: int) -> Optional[str]:
+        # The caller holds the handle, so the mapping that the address points into is alive.
+        if address == 0:
+            return None
         name = _text(ffi.cast("const char *", address), length)
-        names = self._names
-        if len(names) < _NAME_CACHE_LIMIT:
-            names[address] = (length, name)
+        lens = self._name_lens
+        if address not in lens and len(lens) < _NAME_CACHE_LIMIT:
+            lens[address] = length  # first: a reader that sees the name sees its length
+            self._names[address] = name
+        return name
+
+    def _name(self, address: int, length: int) -> Optional[str]:
+        name = self._names.get(address, _MISSING)
+        if name is _MISSING or self._name_lens.get(address) != length:
+            name = self._load_name(address, length)
         return name
 
     def _make(self, h, fields) -> Token:
         # fields: smcache_token unpacked by _TOKEN. The caller holds the handle, so the mapping
         # that the name address points into is alive. lookup() and lookup_many() inline this.
-        (generated_line, generated_column, index, line, column, has_name, ignored, _source,
-         _source_len, name_address, name_len) = fields
+        (generated_line, generated_column, index, line, column, ignored, name_address,
+         name_len) = fields
         if index == _NONE:
             return _tuple_new(Token, (None, 0, 0, None, None, False, generated_line,
                                       generated_column))
-        return _tuple_new(Token, (
-            self._source_name(h, index), line, column,
-            self._name(name_address, name_len) if has_name else None, index, ignored == 1,
-            generated_line, generated_column))
-
-    def _source_name(self, h, index: int) -> Optional[str]:
-        try:
-            source = self._source_names[index]
-        except IndexError:  # not from a lookup: the reader range-checks source indices
-            return None
+        source = self._source_names.get(index, _MISSING)
         if source is _MISSING:
             source = self._load_source_name(h, index)
-        return source
-
-    def _name(self, address: int, length: int) -> str:
-        # Names are deduplicated in the cache's string table: one address per name, so each
-        # is decoded once (the length check guards against a corrupt, overlapping table).
-        entry = self._names.get(address)
-        if entry is not None and entry[0] == length:
-            return entry[1]
-        return self._load_name(address, length)
+        return _tuple_new(Token, (source, line, column, self._name(name_address, name_len),
+                                  index, ignored == 1, generated_line, generated_column))
 
     def lookup(self, line: int, column: int,
                bias: Bias = Bias.GREATEST_LOWER_BOUND) -> Optional[Token]:
@@ -391,8 +504,8 @@ class Cache:
         try:
             found = _lookup(h, line, column, bias, slot[0], _NULL)
             if found == 1:
-                (generated_line, generated_column, index, line, column, has_name, ignored, _s,
-                 _sl, name_address, name_len) = _unpack_token(slot[1])
+                (generated_line, generated_column, index, line, column, ignored, name_address,
+                 name_len) = _unpack_token(slot[1])
         except OverflowError:
             _check_u32("line", line)
             _check_u32("column", column)
@@ -403,15 +516,14 @@ class Cache:
             # A lookup never answers with a source-less token (the C side returns 0 then).
             try:
                 source = self._source_names[index]
-            except IndexError:
-                source = None
-            if source is _MISSING:
+            except KeyError:
                 source = self._load_source_name(h, index)
-            if has_name:
-                entry = self._names.get(name_address)
-                if entry is not None and entry[0] == name_len:
-                    name = entry[1]
-                else:
+            if name_address:
+                try:
+                    name = self._names[name_address]
+                    if self._name_lens[name_address] != name_len:
+                        name = self._load_name(name_address, name_len)
+                except KeyError:
                     name = self._load_name(name_address, name_len)
             else:
                 name = None
@@ -449,29 +561,85 @@ class Cache:
         found = _new_uncleared("uint8_t[]", n)
         # No error struct on the fast path: -1 only comes from a bad argument, and the call is
         # pure, so it is repeated with one to get the message.
-        if _lookup_many(h, c_positions, c_positions + n, n, bias, tokens, found, _NULL) == -1:
-            _call(_lookup_many, h, c_positions, c_positions + n, n, bias, tokens, found)
+        hits = _lookup_many(h, c_positions, c_positions + n, n, bias, tokens, found, _NULL)
+        if hits == -1:
+            hits = _call(_lookup_many, h, c_positions, c_positions + n, n, bias, tokens, found)
+        if hits == 0:
+            return [None] * n
+        if n < _COLUMNS_MIN_BATCH or _COLUMNS is None:
+            return self._tokens_one_by_one(h, tokens, found)
+        # Column by column: one strided slice of the token array per field, dictionary lookups
+        # mapped over whole columns, and the Tokens made by map() over zip(): no Python-level
+        # loop over the positions and one object allocated per answer (the Token). The C side
+        # zeroes the token of a position without an answer (source 0, no name): it is built
+        # like the others and replaced by None at the end.
+        word, at = _COLUMNS
+        raw = memoryview(ffi.buffer(tokens))
+        u32 = raw.cast("I")
+        words = raw.cast(word)
+        start, step = at["source_index"]
+        indices = u32[start::step].tolist()
+        source_names = self._source_names
+        try:
+            sources = list(map(source_names.__getitem__, indices))
+        except KeyError:  # first sight of a source: decode the batch's new ones
+            for index in set(indices).difference(source_names):
+                self._load_source_name(h, index)
+            sources = list(map(source_names.__getitem__, indices))
+        start, step = at["name"]
+        addresses = words[start::step].tolist()
+        start, step = at["name_len"]
+        lengths = words[start::step].tolist()
+        try:
+            if list(map(self._name_lens.__getitem__, addresses)) == lengths:
+                names = list(map(self._names.__getitem__, addresses))
+            else:  # an address with two lengths (a corrupt, overlapping string table)
+                names = list(map(self._name, addresses, lengths))
+        except KeyError:  # a name not decoded yet
+            names = list(map(self._name, addresses, lengths))
+        start, step = at["ignored"]
+        ignored_bytes = raw[start::step].tobytes()
+        ignored = map(_BOOL.__getitem__, ignored_bytes) if 1 in ignored_bytes else _repeat(False)
+
+        def column(field):
+            start, step = at[field]
+            return u32[start::step]
+
+        out = list(map(_tuple_new, _repeat(Token), zip(
+            sources, column("line"), column("column"), names, indices, ignored,
+            column("generated_line"), column("generated_column"))))
+        if hits != n:
+            misses = ffi.buffer(found)[:]
+            i = misses.find(0)
+            while i >= 0:
+                out[i] = None
+                i = misses.find(0, i + 1)
+        return out
+
+    def _tokens_one_by_one(self, h, tokens, found) -> List[Optional[Token]]:
+        """lookup_many's answers token by token (lookup()'s steps, inlined): for small batches,
+        where reading by columns costs more than it saves, or a layout that does not allow it."""
         out: List[Optional[Token]] = []
         append = out.append
         source_names = self._source_names
         names = self._names
+        name_lens = self._name_lens
         for fields, hit in zip(_iter_unpack_token(ffi.buffer(tokens)), ffi.buffer(found)[:]):
             if not hit:
                 append(None)
                 continue
-            (generated_line, generated_column, index, line, column, has_name, ignored, _s,
-             _sl, name_address, name_len) = fields
+            (generated_line, generated_column, index, line, column, ignored, name_address,
+             name_len) = fields
             try:
                 source = source_names[index]
-            except IndexError:
-                source = None
-            if source is _MISSING:
+            except KeyError:
                 source = self._load_source_name(h, index)
-            if has_name:
-                entry = names.get(name_address)
-                if entry is not None and entry[0] == name_len:
-                    name = entry[1]
-                else:
+            if name_address:
+                try:
+                    name = names[name_address]
+                    if name_lens[name_address] != name_len:
+                        name = self._load_name(name_address, name_len)
+                except KeyError:
                     name = self._load_name(name_address, name_len)
             else:
                 name = None

@@ -28,7 +28,8 @@ extern "C" int smcache_c99_smoke(void);
 // comes first in symbol lookup) that throws on demand, to drive each catch clause of the
 // library's exception firewall. 0: normal; 1: std::bad_alloc; 2: std::runtime_error; 3: an int.
 // One-shot: the mode resets before throwing (constructing the exception allocates too).
-static std::atomic<int> g_new_throws{0};
+// Not static: c_api_symbolicate_test.cpp drives it too.
+std::atomic<int> g_new_throws{0};
 
 // GCC pairs the inlined malloc/free below with new/delete expressions and warns; they match.
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
@@ -51,6 +52,15 @@ void operator delete(void* p) noexcept {
   std::free(p);
 }
 void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+// The nothrow forms too (std::stable_sort's temporary buffer uses them): otherwise they come
+// from the runtime (ASan's, under -fsanitize=address) while the delete above frees them, a
+// mismatch ASan reports.
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  return std::malloc(size == 0 ? 1 : size);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
   std::free(p);
 }
 

@@ -33,5 +33,19 @@ int smcache_c99_smoke(void) {
   if (smcache_cache_source_get(NULL, 0, &source, NULL) != -1) return 8;
   if (smcache_cache_info(NULL, &info, NULL) != -1) return 9;
   smcache_cache_close(NULL);
+  /* A stack trace parsed from C: one text line and one frame, 0-based positions. */
+  {
+    static const char text[] = "Error: x\n    at f (app.js:3:7)\n";
+    const smcache_trace_line* lines = NULL;
+    smcache_symbolication* result;
+    smcache_trace* trace = smcache_trace_parse(text, sizeof text - 1, &err);
+    if (trace == NULL) return 11;
+    if (smcache_trace_lines(trace, &lines, &err) != 2) return 12;
+    if (lines[0].is_frame != 0 || lines[1].is_frame != 1) return 13;
+    if (lines[1].line != 2 || lines[1].column != 6 || lines[1].style != SMCACHE_FRAME_V8) return 14;
+    result = smcache_trace_symbolicate(trace, NULL, 1, -1, &err); /* cache_count is 2 */
+    smcache_trace_free(trace);
+    if (result != NULL || err.code != SMCACHE_E_INVALID_ARGUMENT) return 15;
+  }
   return SMCACHE_NONE == 0xFFFFFFFFu ? 0 : 10;
 }

@@ -10,23 +10,29 @@ import smcache
 PUBLIC = [
     "Bias",
     "Cache",
+    "CacheDirectory",
     "CacheInfo",
     "CorruptCache",
     "Error",
     "FORMAT_VERSION",
+    "Frame",
     "GREATEST_LOWER_BOUND",
+    "GeneratedFrame",
     "InvalidSourceMap",
     "LEAST_UPPER_BOUND",
     "Position",
     "Source",
+    "SymbolicatedTrace",
     "Token",
     "UnsupportedVersion",
     "__version__",
     "compile",
     "compile_file",
+    "compile_js",
     "library_path",
     "library_version",
     "open",
+    "symbolicate",
 ]
 
 
@@ -63,6 +69,23 @@ def test_source_and_info_fields():
     assert smcache.Position._fields == ("byte_offset", "line", "segment")
 
 
+def test_trace_types():
+    assert smcache.GeneratedFrame._fields == (
+        "url", "line", "column", "function", "alias", "async_cause", "style", "is_async",
+        "is_constructor", "is_native", "is_eval")
+    assert [f.name for f in dataclasses.fields(smcache.Frame)] == [
+        "raw", "is_frame", "generated", "resolved", "source", "source_index", "line", "column",
+        "function", "display_function", "function_rule", "minified", "unresolved_reason",
+        "unresolved_detail", "pre_context", "context_line", "post_context"]
+    public = sorted(n for n, _ in inspect.getmembers(smcache.SymbolicatedTrace)
+                    if not n.startswith("_"))
+    assert public == ["context", "frame_count", "frames", "lines", "render", "resolved_count",
+                      "to_json"]
+    public = sorted(n for n, _ in inspect.getmembers(smcache.CacheDirectory)
+                    if not n.startswith("_"))
+    assert public == ["close", "closed", "find", "path"]
+
+
 def test_bias_values_match_the_c_abi():
     from smcache._ffi import lib
 
@@ -80,6 +103,10 @@ def test_every_public_callable_has_a_docstring():
         obj = getattr(smcache, name)
         if callable(obj):
             assert inspect.getdoc(obj), name
+    for cls in (smcache.Cache, smcache.CacheDirectory, smcache.SymbolicatedTrace):
+        for name, member in inspect.getmembers(cls):
+            if not name.startswith("_") and callable(member):
+                assert inspect.getdoc(member), f"{cls.__name__}.{name}"
     for name, member in inspect.getmembers(smcache.Cache):
         if not name.startswith("_"):
             assert inspect.getdoc(member), f"Cache.{name}"

@@ -21,6 +21,10 @@ struct CompileOptions {
   bool include_sources_content = true;
   // Tokens per packed block (power of two, 1..4096). Smaller: faster lookup, larger file.
   std::uint32_t block_token_count = 64;
+  // Scan each JavaScript source's `sourcesContent` for its functions and store their ranges and
+  // names (the `functions` section, SPEC.md §6.10), so that a stack frame can be named by the
+  // original function it is in. A map without content or without functions gets no section.
+  bool function_table = true;
 };
 
 // Compiles one source map (a regular map or an index map, ECMA-426) into cache bytes.

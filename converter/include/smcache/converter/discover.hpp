@@ -52,8 +52,7 @@ bool is_data_url(std::string_view url) noexcept;
 // type, another charset or bad encoding (with the offset in the URL); limit_exceeded when the
 // decoded map would pass `max_bytes`.
 Result<std::vector<std::uint8_t>> decode_data_url(std::string_view url,
-                                                  std::uint64_t max_bytes = std::uint64_t{1}
-                                                                            << 31);
+                                                  std::uint64_t max_bytes = std::uint64_t{1} << 31);
 
 // The file a non-data sourceMappingURL names, resolved against the directory of `js_path`:
 // query and fragment dropped, percent-escapes decoded, the path normalized. `/path` is relative
@@ -69,9 +68,9 @@ Result<std::filesystem::path> resolve_map_url(std::string_view url,
 // How the map of a JavaScript file was found.
 struct DiscoveredMap {
   std::vector<std::uint8_t> map_json;
-  bool inline_map = false;          // from a data: URL in the JavaScript file
-  std::filesystem::path map_path;   // the file read when !inline_map
-  std::string url;                  // the sourceMappingURL, data: URLs shortened for messages
+  bool inline_map = false;         // from a data: URL in the JavaScript file
+  std::filesystem::path map_path;  // the file read when !inline_map
+  std::string url;                 // the sourceMappingURL, data: URLs shortened for messages
   std::optional<std::string> js_debug_id;  // the JavaScript file's `//# debugId=`, if any
 };
 

@@ -19,10 +19,13 @@ namespace smcache::format {
 // Versions (SPEC §10)
 // ---------------------------------------------------------------------------------------------
 inline constexpr std::uint16_t kFormatMajor = 1;  // R-HDR-2: a reader refuses any other major
-inline constexpr std::uint16_t kFormatMinor = 0;  // additive changes only
+// Additive changes only. 1.1 added the optional `functions` section (id 9). A writer records the
+// lowest minor that defines everything in its file: 1 with a `functions` section, else 0.
+inline constexpr std::uint16_t kFormatMinor = 1;
 // Bumped when the converter's output for the same input changes meaning while the layout stays
 // (a fixed bug in sourceRoot joining, say). Readers ignore it; `warm` recompiles older caches.
-inline constexpr std::uint32_t kSemanticsVersion = 1;
+// 2: the converter writes the `functions` section (original function ranges and names).
+inline constexpr std::uint32_t kSemanticsVersion = 2;
 
 // R-HDR-1: 89 'S' 'M' 'C' CR LF ^Z LF. Non-ASCII first byte, CR LF and ^Z catch text-mode
 // copies and `file`-style sniffing (the PNG trick).
@@ -38,9 +41,10 @@ inline constexpr std::uint32_t kMaxBlockTokenCount = 4096;
 inline constexpr std::uint32_t kTokenDataPadding = 8;  // zero bytes after the last block (R-TOK-5)
 inline constexpr std::uint32_t kMaxFieldWidth = 32;    // bits
 
-// Feature bits (SPEC §10). None are defined in format 1.0.
+// Feature bits (SPEC §4.6, §10.2). None are required; format 1.1 defines one optional bit.
+inline constexpr std::uint32_t kFeatureFunctions = 1u << 0;  // optional: the file has `functions`
 inline constexpr std::uint32_t kKnownRequiredFeatures = 0;
-inline constexpr std::uint32_t kKnownOptionalFeatures = 0;
+inline constexpr std::uint32_t kKnownOptionalFeatures = kFeatureFunctions;
 
 // ---------------------------------------------------------------------------------------------
 // Header (SPEC §4), 128 bytes at offset 0
@@ -93,6 +97,7 @@ enum class SectionId : std::uint32_t {
   line_index = 6,          // (generated_line_count + 1) x u32: first token of each line
   token_blocks = 7,        // ceil(token_count / block_token_count) x TokenBlock
   token_data = 8,          // bit-packed token fields, then kTokenDataPadding zero bytes
+  functions = 9,           // optional (1.1): function_count x FunctionRecord
 };
 inline constexpr std::uint32_t kRequiredSectionCount = 8;  // ids 1..8 must all be present
 
@@ -114,6 +119,8 @@ constexpr std::string_view section_name(std::uint32_t id) noexcept {
       return "token_blocks";
     case 8:
       return "token_data";
+    case 9:
+      return "functions";
     default:
       return "unknown";
   }
@@ -192,6 +199,29 @@ constexpr std::uint64_t block_data_size(const std::uint8_t (&width)[kFieldCount]
   for (std::uint32_t f = 0; f < kFieldCount; ++f) bits += width[f];
   return (bits * n + 7) / 8;
 }
+
+// ---------------------------------------------------------------------------------------------
+// functions (SPEC §6.10, format 1.1, optional): the functions of the original sources, as ranges
+// of original positions, sorted by (source_index, start_line, start_column), an enclosing record
+// before the records it contains; each names its innermost enclosing record.
+// ---------------------------------------------------------------------------------------------
+struct FunctionRecord {
+  std::uint32_t source_index;       // < source_count
+  std::uint32_t start_line;         // 0-based original line of the function's first character
+  std::uint32_t start_column;       // 0-based, UTF-16 code units
+  std::uint32_t end_line;           // just past its last character: [start, end) is the range
+  std::uint32_t end_column;         //   (end exclusive), start < end
+  std::uint32_t name_string_index;  // the name as people read it, or kNone for anonymous
+  std::uint32_t parent;             // record index of the innermost enclosing function, < own
+                                    //   index, same source; kNone at top level
+  std::uint32_t reserved;           // zero
+};
+static_assert(sizeof(FunctionRecord) == 32);
+static_assert(offsetof(FunctionRecord, name_string_index) == 20);
+static_assert(std::is_trivially_copyable_v<FunctionRecord>);
+// Nesting depth of function records (a top-level record has depth 1). Bounds the parent walk of
+// a lookup (R-FN-5, R-USE-2).
+inline constexpr std::uint32_t kMaxFunctionDepth = 64;
 
 // ---------------------------------------------------------------------------------------------
 // Little-endian loads and stores: memcpy (any alignment), plus a byte swap on big-endian hosts.
@@ -362,6 +392,24 @@ inline void store_token_block(std::uint8_t* p, const TokenBlock& b) noexcept {
   for (std::uint32_t f = 0; f < kFieldCount; ++f) store_le(p + 4 + 4 * f, b.base[f]);
   std::memcpy(p + 24, b.width, kFieldCount);
   std::memcpy(p + 29, b.reserved, 3);
+}
+
+inline FunctionRecord load_function_record(const std::uint8_t* p) noexcept {
+  return FunctionRecord{load_le<std::uint32_t>(p),      load_le<std::uint32_t>(p + 4),
+                        load_le<std::uint32_t>(p + 8),  load_le<std::uint32_t>(p + 12),
+                        load_le<std::uint32_t>(p + 16), load_le<std::uint32_t>(p + 20),
+                        load_le<std::uint32_t>(p + 24), load_le<std::uint32_t>(p + 28)};
+}
+
+inline void store_function_record(std::uint8_t* p, const FunctionRecord& f) noexcept {
+  store_le(p, f.source_index);
+  store_le(p + 4, f.start_line);
+  store_le(p + 8, f.start_column);
+  store_le(p + 12, f.end_line);
+  store_le(p + 16, f.end_column);
+  store_le(p + 20, f.name_string_index);
+  store_le(p + 24, f.parent);
+  store_le(p + 28, f.reserved);
 }
 
 }  // namespace smcache::format

@@ -54,6 +54,18 @@ struct SourceInfo {
   bool ignored = false;
 };
 
+// A function of an original source (the `functions` section, format 1.1): where it is and the
+// name people read for it (SPEC.md §6.10). Positions are 0-based, columns in UTF-16 code units;
+// the range is [start, end), end exclusive. The name points into the cache's bytes.
+struct FunctionInfo {
+  std::uint32_t index = 0;         // record index, for function(index)
+  std::uint32_t source_index = 0;  // into sources()
+  std::uint32_t start_line = 0, start_column = 0;
+  std::uint32_t end_line = 0, end_column = 0;
+  std::optional<std::string_view> name;  // nullopt: an anonymous function ("<anonymous>")
+  std::uint32_t parent = format::kNone;  // record index of the enclosing function, or kNone
+};
+
 struct CacheInfo {
   std::uint16_t format_major = 0, format_minor = 0;
   std::uint32_t semantics_version = 0;
@@ -127,12 +139,25 @@ class Cache {
   std::optional<std::string_view> source_line(std::uint32_t index,
                                               std::uint32_t line) const noexcept;
 
+  // Functions of the original sources (format 1.1 `functions` section; 0 when the file has
+  // none: an older file, a map without sourcesContent, or sources the converter does not scan).
+  std::uint32_t function_count() const noexcept;
+  // Record `index` < function_count(); nullopt out of range or if its name is unreadable.
+  std::optional<FunctionInfo> function(std::uint32_t index) const noexcept;
+  // The innermost function of source `source_index` whose range contains original (line,
+  // column), both 0-based, column in UTF-16 code units: what names a stack frame whose position
+  // maps there. nullopt when no function contains it (top-level code), the file has no function
+  // table, or the records it reads are corrupt. O(log function_count + 64), no allocation.
+  std::optional<FunctionInfo> enclosing_function(std::uint32_t source_index, std::uint32_t line,
+                                                 std::uint32_t column) const noexcept;
+
   CacheInfo info() const noexcept;
   std::span<const SectionView> sections() const noexcept;
   std::span<const std::uint8_t> bytes() const noexcept;
 
   // Every checksum and every cross-reference (line index monotone, columns sorted, indices in
-  // range, string offsets monotone). O(file size). Errors: checksum_mismatch, corrupt.
+  // range, string offsets monotone, function records sorted and nested). O(file size). Errors:
+  // checksum_mismatch, corrupt.
   Result<Ok> verify() const;
 
  private:

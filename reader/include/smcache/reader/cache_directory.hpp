@@ -128,89 +128,6 @@ inline bool safe_relative_path(std::string_view p) {
 
 }  // namespace detail::cache_dir
 
-// debugId in the form DIR's by-debug-id/ uses: the 32 hex digits of a UUID, lowercased, as
-// 8-4-4-4-12. Accepts that form in any case and the 32 digits without dashes (surrounding blanks
-// ignored); nullopt for anything else (such ids are not indexed).
-inline std::optional<std::string> canonical_debug_id(std::string_view id) {
-  id = detail::trace::trim(id);
-  std::string hex;
-  if (id.size() == 36) {
-    for (std::size_t i = 0; i < id.size(); ++i) {
-      const bool dash_here = i == 8 || i == 13 || i == 18 || i == 23;
-      if (dash_here != (id[i] == '-')) return std::nullopt;
-      if (!dash_here) hex += id[i];
-    }
-  } else if (id.size() == 32) {
-    hex = std::string(id);
-  } else {
-    return std::nullopt;
-  }
-  std::string out;
-  for (std::size_t i = 0; i < hex.size(); ++i) {
-    const char c = hex[i];
-    if (!detail::cache_dir::is_hex(c)) return std::nullopt;
-    if (i == 8 || i == 12 || i == 16 || i == 20) out += '-';
-    out += (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c;
-  }
-  return out;
-}
-
-// The file name of `key` under by-url/: 16 lowercase hex digits of XXH3_64(key), seed 0.
-inline std::string url_key_file_name(std::string_view key) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  const std::uint64_t h = format::checksum64(key.data(), key.size());
-  std::string s(16, '0');
-  for (int i = 0; i < 16; ++i) s[15 - i] = kDigits[(h >> (4 * i)) & 0xF];
-  return s;
-}
-
-// The by-url keys a frame URL or path is looked up under, longest first (see the top of this
-// file). Empty for URLs that name no file (node:internal/..., data:, <anonymous>).
-//   "https://cdn.example.com/static/js/app.min.js?v=3#x" -> "static/js/app.min.js",
-//       "js/app.min.js", "app.min.js"
-//   "webpack://shop/./src/w.js" -> "src/w.js", "w.js";  "C:\app\dist\a.js" -> "app/dist/a.js", ...
-inline std::vector<std::string> url_keys(std::string_view url) {
-  std::vector<std::string> keys;
-  std::string_view u = detail::trace::trim(url);
-  if (const std::size_t q = u.find_first_of("?#"); q != std::string_view::npos) {
-    u = u.substr(0, q);
-  }
-  bool is_url = false;
-  if (const std::size_t sep = u.find("://"); sep != std::string_view::npos && sep > 1) {
-    // scheme://host/path: file:///p (empty host), app:///p, webpack://<ns>/p, http(s)://h/p.
-    const std::size_t path = u.find('/', sep + 3);
-    u = path == std::string_view::npos ? std::string_view() : u.substr(path);
-    is_url = true;
-  } else if (u.size() >= 2 && ((u[0] >= 'A' && u[0] <= 'Z') || (u[0] >= 'a' && u[0] <= 'z')) &&
-             u[1] == ':' && (u.size() == 2 || u[2] == '\\' || u[2] == '/')) {
-    u = u.substr(2);  // a Windows drive letter
-  } else if (u.find(':') != std::string_view::npos || u.starts_with('<')) {
-    return keys;  // node:internal/..., data:..., blob:..., <anonymous>: no file behind them
-  }
-  std::string path = is_url ? detail::cache_dir::percent_decode(u) : std::string(u);
-  for (char& c : path) {
-    if (c == '\\') c = '/';
-  }
-  std::vector<std::string_view> segments;
-  std::string_view rest = path;
-  while (!rest.empty()) {
-    const std::size_t slash = rest.find('/');
-    const std::string_view seg = rest.substr(0, slash);
-    if (!seg.empty() && seg != ".") segments.push_back(seg);
-    if (slash == std::string_view::npos) break;
-    rest.remove_prefix(slash + 1);
-  }
-  for (std::size_t i = 0; i < segments.size(); ++i) {
-    std::string key;
-    for (std::size_t j = i; j < segments.size(); ++j) {
-      if (j != i) key += '/';
-      key += segments[j];
-    }
-    keys.push_back(std::move(key));
-  }
-  return keys;
-}
-
 class CacheDirectory {
  public:
   // Which index entry answered.
@@ -223,6 +140,100 @@ class CacheDirectory {
     std::shared_ptr<const Cache> cache;  // shared with the memo; lives as long as either
     Entry entry;
   };
+
+  // --- the index's keys (static; the same rules as the converter's warm job) ---
+  // They are members, not free functions: converter/ has free functions of the same names
+  // (smcache::url_keys, smcache::canonical_debug_id) for the writer's side, and an inline
+  // definition next to an out-of-line one of the same signature would break the ODR.
+
+  // debugId in the form DIR's by-debug-id/ uses: the 32 hex digits of a UUID, lowercased, as
+  // 8-4-4-4-12. Accepts that form in any case and the 32 digits without dashes (surrounding blanks
+  // ignored); nullopt for anything else (such ids are not indexed).
+  static std::optional<std::string> canonical_debug_id(std::string_view id) {
+    while (!id.empty() && std::string_view(" \t\r\n").find(id.front()) != std::string_view::npos) {
+      id.remove_prefix(1);
+    }
+    while (!id.empty() && std::string_view(" \t\r\n").find(id.back()) != std::string_view::npos) {
+      id.remove_suffix(1);
+    }
+    std::string hex;
+    if (id.size() == 36) {
+      for (std::size_t i = 0; i < id.size(); ++i) {
+        const bool dash_here = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash_here != (id[i] == '-')) return std::nullopt;
+        if (!dash_here) hex += id[i];
+      }
+    } else if (id.size() == 32) {
+      hex = std::string(id);
+    } else {
+      return std::nullopt;
+    }
+    std::string out;
+    for (std::size_t i = 0; i < hex.size(); ++i) {
+      const char c = hex[i];
+      if (!detail::cache_dir::is_hex(c)) return std::nullopt;
+      if (i == 8 || i == 12 || i == 16 || i == 20) out += '-';
+      out += (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    return out;
+  }
+
+  // The file name of `key` under by-url/: 16 lowercase hex digits of XXH3_64(key), seed 0.
+  static std::string url_key_file_name(std::string_view key) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    const std::uint64_t h = format::checksum64(key.data(), key.size());
+    std::string s(16, '0');
+    for (int i = 0; i < 16; ++i) s[15 - i] = kDigits[(h >> (4 * i)) & 0xF];
+    return s;
+  }
+
+  // The by-url keys a frame URL or path is looked up under, longest first (see the top of this
+  // file). Empty for URLs that name no file (node:internal/..., data:, <anonymous>).
+  //   "https://cdn.example.com/static/js/app.min.js?v=3#x" -> "static/js/app.min.js",
+  //       "js/app.min.js", "app.min.js"
+  //   "webpack://shop/./src/w.js" -> "src/w.js", "w.js";  "C:\app\dist\a.js" -> "app/dist/a.js",
+  //   ...
+  static std::vector<std::string> url_keys(std::string_view url) {
+    std::vector<std::string> keys;
+    std::string_view u = detail::trace::trim(url);
+    if (const std::size_t q = u.find_first_of("?#"); q != std::string_view::npos) {
+      u = u.substr(0, q);
+    }
+    bool is_url = false;
+    if (const std::size_t sep = u.find("://"); sep != std::string_view::npos && sep > 1) {
+      // scheme://host/path: file:///p (empty host), app:///p, webpack://<ns>/p, http(s)://h/p.
+      const std::size_t path = u.find('/', sep + 3);
+      u = path == std::string_view::npos ? std::string_view() : u.substr(path);
+      is_url = true;
+    } else if (u.size() >= 2 && ((u[0] >= 'A' && u[0] <= 'Z') || (u[0] >= 'a' && u[0] <= 'z')) &&
+               u[1] == ':' && (u.size() == 2 || u[2] == '\\' || u[2] == '/')) {
+      u = u.substr(2);  // a Windows drive letter
+    } else if (u.find(':') != std::string_view::npos || u.starts_with('<')) {
+      return keys;  // node:internal/..., data:..., blob:..., <anonymous>: no file behind them
+    }
+    std::string path = is_url ? detail::cache_dir::percent_decode(u) : std::string(u);
+    for (char& c : path) {
+      if (c == '\\') c = '/';
+    }
+    std::vector<std::string_view> segments;
+    std::string_view rest = path;
+    while (!rest.empty()) {
+      const std::size_t slash = rest.find('/');
+      const std::string_view seg = rest.substr(0, slash);
+      if (!seg.empty() && seg != ".") segments.push_back(seg);
+      if (slash == std::string_view::npos) break;
+      rest.remove_prefix(slash + 1);
+    }
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+      std::string key;
+      for (std::size_t j = i; j < segments.size(); ++j) {
+        if (j != i) key += '/';
+        key += segments[j];
+      }
+      keys.push_back(std::move(key));
+    }
+    return keys;
+  }
 
   // Checks that `dir` is a directory. Errors: io (with the path).
   static Result<CacheDirectory> open(const std::filesystem::path& dir) {

@@ -76,8 +76,12 @@ struct TraceLine {
 
 namespace detail::trace {
 
-inline bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
-inline bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+inline bool is_blank(char c) noexcept {
+  return c == ' ' || c == '\t';
+}
+inline bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
 
 inline std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && (is_blank(s.front()) || s.front() == '\r')) s.remove_prefix(1);
@@ -136,8 +140,8 @@ inline bool looks_like_script(std::string_view url) noexcept {
   if (url.empty() || url.find(' ') != std::string_view::npos) return false;
   if (url.find(':') != std::string_view::npos) return true;  // scheme, node:, C:\ ...
   return url.front() == '/' || url.front() == '.' || url.front() == '\\' ||
-         url.find('/') != std::string_view::npos || url.ends_with(".js") ||
-         url.ends_with(".mjs") || url.ends_with(".cjs");
+         url.find('/') != std::string_view::npos || url.ends_with(".js") || url.ends_with(".mjs") ||
+         url.ends_with(".cjs");
 }
 
 // Index of the '(' matching the ')' at s[close], scanning backwards; npos if unbalanced.

@@ -52,19 +52,24 @@ enum class FunctionRule : std::uint8_t {
   caller_call_site = 1,  // the name of the mapping starting exactly at the caller's position
   caller_call_site_next_token = 2,  // caller at `new`/`await`: the next mapping's name, checked
                                     // against sourcesContent
-  minified = 3,    // the trace's own name, from the generated (minified) code
-  as_printed = 4,  // an unresolved frame: its name exactly as the trace printed it
+  minified = 3,                     // the trace's own name, from the generated (minified) code
+  as_printed = 4,                   // an unresolved frame: its name exactly as the trace printed it
   // 5.. reserved for scope-based rules (issue 8).
 };
 
 // "none", "caller-call-site", "caller-call-site-next-token", "minified", "as-printed".
 inline std::string_view function_rule_name(FunctionRule rule) noexcept {
   switch (rule) {
-    case FunctionRule::none: return "none";
-    case FunctionRule::caller_call_site: return "caller-call-site";
-    case FunctionRule::caller_call_site_next_token: return "caller-call-site-next-token";
-    case FunctionRule::minified: return "minified";
-    case FunctionRule::as_printed: return "as-printed";
+    case FunctionRule::none:
+      return "none";
+    case FunctionRule::caller_call_site:
+      return "caller-call-site";
+    case FunctionRule::caller_call_site_next_token:
+      return "caller-call-site-next-token";
+    case FunctionRule::minified:
+      return "minified";
+    case FunctionRule::as_printed:
+      return "as-printed";
   }
   return "unknown";
 }
@@ -84,13 +89,20 @@ enum class UnresolvedReason : std::uint8_t {
 // "no mapping at this position" ("" for none).
 inline std::string_view unresolved_reason_text(UnresolvedReason reason) noexcept {
   switch (reason) {
-    case UnresolvedReason::none: return "";
-    case UnresolvedReason::native: return "native code";
-    case UnresolvedReason::no_position: return "no position";
-    case UnresolvedReason::no_column: return "no column";
-    case UnresolvedReason::no_cache: return "no cache for this script";
-    case UnresolvedReason::cache_error: return "cache error";
-    case UnresolvedReason::no_mapping: return "no mapping at this position";
+    case UnresolvedReason::none:
+      return "";
+    case UnresolvedReason::native:
+      return "native code";
+    case UnresolvedReason::no_position:
+      return "no position";
+    case UnresolvedReason::no_column:
+      return "no column";
+    case UnresolvedReason::no_cache:
+      return "no cache for this script";
+    case UnresolvedReason::cache_error:
+      return "cache error";
+    case UnresolvedReason::no_mapping:
+      return "no mapping at this position";
   }
   return "unknown";
 }
@@ -99,13 +111,20 @@ inline std::string_view unresolved_reason_text(UnresolvedReason reason) noexcept
 // names JSON output uses.
 inline std::string_view unresolved_reason_name(UnresolvedReason reason) noexcept {
   switch (reason) {
-    case UnresolvedReason::none: return "none";
-    case UnresolvedReason::native: return "native";
-    case UnresolvedReason::no_position: return "no-position";
-    case UnresolvedReason::no_column: return "no-column";
-    case UnresolvedReason::no_cache: return "no-cache";
-    case UnresolvedReason::cache_error: return "cache-error";
-    case UnresolvedReason::no_mapping: return "no-mapping";
+    case UnresolvedReason::none:
+      return "none";
+    case UnresolvedReason::native:
+      return "native";
+    case UnresolvedReason::no_position:
+      return "no-position";
+    case UnresolvedReason::no_column:
+      return "no-column";
+    case UnresolvedReason::no_cache:
+      return "no-cache";
+    case UnresolvedReason::cache_error:
+      return "cache-error";
+    case UnresolvedReason::no_mapping:
+      return "no-mapping";
   }
   return "unknown";
 }
@@ -118,7 +137,7 @@ struct CacheResolution {
 };
 
 struct SymbolicateOptions {
-  bool include_context = false;    // fill SymbolicatedFrame::context
+  bool include_context = false;     // fill SymbolicatedFrame::context
   std::uint32_t context_lines = 0;  // lines before and after the frame's line
 };
 

@@ -191,6 +191,10 @@ struct Cache::Impl {
   std::uint32_t block_shift = 0;
   std::uint32_t block_mask = 0;
   std::uint32_t block_count = 0;
+  // The optional `functions` section (format 1.1, id 9): null and 0 when the file has none.
+  const std::uint8_t* functions = nullptr;
+  std::uint32_t function_count = 0;
+  std::size_t functions_position = 0;  // into `sections`, when functions != nullptr
 
   Result<Ok> init(const std::uint8_t* bytes, std::uint64_t byte_count);
   Result<Ok> verify() const;
@@ -242,12 +246,52 @@ struct Cache::Impl {
   }
 
   // First index p in [lo, hi) with column(p) > col (kUpper) or >= col (!kUpper); hi if none.
-  // Columns are sorted within a line (R-TOK-2). While the range spans several blocks each probe
-  // decodes its block's column header; once it lies in one block the header is decoded once.
+  // Columns are sorted within a line (R-TOK-2). Two levels, so that a probe over a long line
+  // touches one 32-byte block record instead of a record and the token data:
+  //  1. over the blocks that lie wholly inside [lo, hi), keyed by base[0]. base[0] is the
+  //     block's minimum column (value = base + bits, R-TOK-7), which for a block whose tokens
+  //     all lie on this line is its first token's column (SPEC §6.7: base is the minimum). The
+  //     first block whose key is not before col starts at or after the answer (its first
+  //     column >= its key); the block before it holds the answer unless its first token is
+  //     not before col, which is read to be exact whatever the bases are. The partial blocks
+  //     at the ends of [lo, hi) (shared with other lines, so their base is not this line's)
+  //     are never keyed: they are left to step 2.
+  //  2. over what remains, usually one block: its column header is decoded once. A range that
+  //     still spans blocks (the last whole block and the partial one after it, or a file whose
+  //     bases are below their blocks' minimum) is probed token by token until it lies in one.
   template <bool kUpper>
   bool partition(std::uint32_t lo, std::uint32_t hi, std::uint32_t col,
                  std::uint32_t& out) const noexcept {
     const auto before = [col](std::uint32_t v) { return kUpper ? v <= col : v < col; };
+    // Blocks [whole_first, whole_end) lie wholly inside [lo, hi) (hi <= token_count, so each is
+    // < block_count and its record inside token_blocks, R-SEC-1).
+    const std::uint32_t whole_first = (lo >> block_shift) + ((lo & block_mask) != 0 ? 1 : 0);
+    const std::uint32_t whole_end = hi >> block_shift;
+    if (whole_first + 1 < whole_end) {  // one whole block: nothing to gain
+      // Branch-free (the comparisons are unpredictable), prefetching the record either way of
+      // the next probe: the records of a long line do not stay in the cache between lookups.
+      const std::uint8_t* const keys = blocks + 4;  // base[0] of record b at keys + 32 * b
+      const auto key = [keys](std::uint32_t b) {
+        return format::load_le<std::uint32_t>(keys + (static_cast<std::size_t>(b) << 5));
+      };
+      std::uint32_t b_first = whole_first, b_count = whole_end - whole_first;
+      while (b_count > 1) {
+        const std::uint32_t half = b_count / 2;
+        __builtin_prefetch(keys + (static_cast<std::size_t>(b_first + half / 2) << 5));
+        __builtin_prefetch(keys + (static_cast<std::size_t>(b_first + half + half / 2) << 5));
+        b_first = before(key(b_first + half)) ? b_first + half : b_first;
+        b_count -= half;
+      }
+      b_first += before(key(b_first)) ? 1 : 0;
+      // Tokens from block b_first on are not before col: the answer is <= its first token.
+      if (b_first < whole_end) hi = b_first << block_shift;
+      if (b_first > whole_first) {
+        const std::uint32_t t = (b_first - 1) << block_shift;
+        std::uint32_t v;
+        if (!column(t, v)) return false;
+        if (before(v)) lo = t + 1;  // and every token of [lo, t] before it (sorted)
+      }
+    }
     std::uint32_t first = lo, count = hi - lo;
     while (count > 0) {
       const std::uint32_t last = first + count - 1;
@@ -260,19 +304,16 @@ struct Cache::Impl {
         const std::uint64_t last_bit = bit0 + static_cast<std::uint64_t>(last & block_mask) * w;
         if (w > format::kMaxFieldWidth || (last_bit >> 3) > token_payload) [[unlikely]]
           return false;
-        while (count > 0) {
-          const std::uint32_t step = count / 2;
-          const std::uint32_t it = first + step;
-          const std::uint32_t v =
-              base + format::load_bits(token_data,
-                                       bit0 + static_cast<std::uint64_t>(it & block_mask) * w, w);
-          if (before(v)) {
-            first = it + 1;
-            count -= step + 1;
-          } else {
-            count = step;
-          }
+        const auto value = [&](std::uint32_t it) {
+          return base + format::load_bits(
+                            token_data, bit0 + static_cast<std::uint64_t>(it & block_mask) * w, w);
+        };
+        while (count > 1) {  // branch-free, as above
+          const std::uint32_t half = count / 2;
+          first = before(value(first + half)) ? first + half : first;
+          count -= half;
         }
+        first += before(value(first)) ? 1 : 0;  // count is 1 here
         break;
       }
       const std::uint32_t step = count / 2;
@@ -392,7 +433,39 @@ struct Cache::Impl {
     SourceMemo memo;
     return open_block(i >> block_shift, r) && decode(r, i & block_mask, line, t, memo);
   }
+
+  // Function record i < function_count (the section size was checked on open).
+  format::FunctionRecord function_record(std::uint32_t i) const noexcept {
+    return format::load_function_record(functions + static_cast<std::size_t>(i) * 32);
+  }
+
+  // Record i as a FunctionInfo; false if its name is unreadable (R-FN-2, R-STR-1 at use).
+  bool function_info(std::uint32_t i, const format::FunctionRecord& r,
+                     FunctionInfo& out) const noexcept {
+    out.index = i;
+    out.source_index = r.source_index;
+    out.start_line = r.start_line;
+    out.start_column = r.start_column;
+    out.end_line = r.end_line;
+    out.end_column = r.end_column;
+    out.parent = r.parent;
+    out.name.reset();
+    if (r.name_string_index != format::kNone) {
+      std::string_view name;
+      if (!string(r.name_string_index, name)) return false;
+      out.name = name;
+    }
+    return true;
+  }
 };
+
+namespace detail {
+// (line, column) order of original positions.
+inline bool position_less(std::uint32_t line_a, std::uint32_t column_a, std::uint32_t line_b,
+                          std::uint32_t column_b) noexcept {
+  return line_a < line_b || (line_a == line_b && column_a < column_b);
+}
+}  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
 // Open: header and directory only, O(sections)
@@ -567,6 +640,9 @@ inline Result<Ok> Cache::Impl::init(const std::uint8_t* bytes, std::uint64_t byt
     if (e.id >= 1 && e.id <= format::kRequiredSectionCount) {
       section[e.id] = Span{data + e.offset, e.size};
       section_position[e.id] = sections.size();  // 1-based: 0 = missing
+    } else if (e.id == static_cast<std::uint32_t>(format::SectionId::functions)) {
+      functions = data + e.offset;
+      functions_position = sections.size() - 1;
     }
   }
   // R-DIR-6
@@ -618,6 +694,21 @@ inline Result<Ok> Cache::Impl::init(const std::uint8_t* bytes, std::uint64_t byt
                            format::kTokenDataPadding, " (the padding)");
       })) {
     return std::move(v).take();
+  }
+
+  // R-FN-1: the optional functions section holds whole 32-byte records.
+  if (functions != nullptr) {
+    const SectionView& s = sections[functions_position];
+    if (!v.check(s.size % sizeof(format::FunctionRecord) == 0 &&
+                     s.size / sizeof(format::FunctionRecord) < format::kNone,
+                 Errc::corrupt, [&] {
+                   return detail::cat(detail::section_label(s.id, s.offset, s.size),
+                                      ": size is not a multiple of ",
+                                      sizeof(format::FunctionRecord), " (whole records)");
+                 })) {
+      return std::move(v).take();
+    }
+    function_count = static_cast<std::uint32_t>(s.size / sizeof(format::FunctionRecord));
   }
 
   line_index = section[6].p;
@@ -923,6 +1014,88 @@ inline Result<Ok> Cache::Impl::verify() const {
       return std::move(v).take();
     }
   }
+
+  // R-FN-2..5: function records, in order, with a stack of the records that enclose the current
+  // one: its parent must be the innermost of them, and it must end inside it.
+  std::vector<std::uint32_t> open;
+  for (std::uint32_t i = 0; i < function_count; ++i) {
+    const format::FunctionRecord r = function_record(i);
+    const auto at = [&] { return detail::cat("functions[", i, "]: "); };
+    // R-FN-2
+    if (!v.check(r.source_index < source_count, Errc::corrupt,
+                 [&] {
+                   return detail::cat(at(), "source index ", r.source_index, " out of range (",
+                                      source_count, " sources)");
+                 }) ||
+        !v.check(r.name_string_index == format::kNone || r.name_string_index < string_count,
+                 Errc::corrupt,
+                 [&] {
+                   return detail::cat(at(), "name_string_index ", r.name_string_index,
+                                      " out of range (", string_count, " strings)");
+                 }) ||
+        !v.check(r.reserved == 0, Errc::corrupt,
+                 [&] { return detail::cat(at(), "reserved is ", r.reserved, ", must be 0"); }) ||
+        !v.check(detail::position_less(r.start_line, r.start_column, r.end_line, r.end_column),
+                 Errc::corrupt, [&] {
+                   return detail::cat(at(), "end ", r.end_line, ":", r.end_column,
+                                      " not after start ", r.start_line, ":", r.start_column);
+                 })) {
+      return std::move(v).take();
+    }
+    // R-FN-3: sorted by (source, start), an enclosing record first (longer first on a tie).
+    if (i > 0) {
+      const format::FunctionRecord q = function_record(i - 1);
+      const bool ordered =
+          q.source_index < r.source_index ||
+          (q.source_index == r.source_index &&
+           (detail::position_less(q.start_line, q.start_column, r.start_line, r.start_column) ||
+            (q.start_line == r.start_line && q.start_column == r.start_column &&
+             !detail::position_less(q.end_line, q.end_column, r.end_line, r.end_column))));
+      if (!v.check(ordered, Errc::corrupt, [&] {
+            return detail::cat(at(), "source ", r.source_index, " start ", r.start_line, ":",
+                               r.start_column, " sorts before the previous record's (source ",
+                               q.source_index, " start ", q.start_line, ":", q.start_column, ")");
+          })) {
+        return std::move(v).take();
+      }
+    }
+    // The records still open are those of the same source that have not ended at r's start.
+    while (!open.empty()) {
+      const format::FunctionRecord o = function_record(open.back());
+      if (o.source_index == r.source_index &&
+          detail::position_less(r.start_line, r.start_column, o.end_line, o.end_column)) {
+        break;
+      }
+      open.pop_back();
+    }
+    const std::uint32_t expected = open.empty() ? format::kNone : open.back();
+    // R-FN-4
+    if (!v.check(r.parent == expected, Errc::corrupt, [&] {
+          return detail::cat(at(), "parent ", r.parent, ", the innermost enclosing record is ",
+                             expected);
+        })) {
+      return std::move(v).take();
+    }
+    if (!open.empty()) {
+      const format::FunctionRecord o = function_record(open.back());
+      if (!v.check(!detail::position_less(o.end_line, o.end_column, r.end_line, r.end_column),
+                   Errc::corrupt, [&] {
+                     return detail::cat(at(), "ends at ", r.end_line, ":", r.end_column,
+                                        ", after its parent ", open.back(), " (ends at ",
+                                        o.end_line, ":", o.end_column, ")");
+                   })) {
+        return std::move(v).take();
+      }
+    }
+    // R-FN-5
+    if (!v.check(open.size() < format::kMaxFunctionDepth, Errc::corrupt, [&] {
+          return detail::cat(at(), "nested ", open.size() + 1, " deep, more than ",
+                             format::kMaxFunctionDepth);
+        })) {
+      return std::move(v).take();
+    }
+    open.push_back(i);
+  }
   return Ok{};
 }
 
@@ -1112,6 +1285,59 @@ inline std::optional<std::string_view> Cache::source_line(std::uint32_t index,
   // Every line but the last ends in its terminator; the last has none by construction.
   if (!last) s.remove_suffix(detail::terminator_size(s));
   return s;
+}
+
+inline std::uint32_t Cache::function_count() const noexcept {
+  return impl_->function_count;
+}
+
+inline std::optional<FunctionInfo> Cache::function(std::uint32_t index) const noexcept {
+  const Impl& m = *impl_;
+  if (index >= m.function_count) return std::nullopt;
+  FunctionInfo f;
+  if (!m.function_info(index, m.function_record(index), f)) return std::nullopt;
+  return f;
+}
+
+// The last record of `source_index` that starts at or before the position, then up its parents
+// to the first that contains the position. In a well-formed file ranges nest (R-FN-4), so the
+// innermost function containing the position is that record or one of its ancestors. Each step
+// up must go to a smaller index (R-FN-4 at use) and there are at most kMaxFunctionDepth of them
+// (R-FN-5), so a corrupt file cannot make this loop: O(log F + 64).
+inline std::optional<FunctionInfo> Cache::enclosing_function(std::uint32_t source_index,
+                                                             std::uint32_t line,
+                                                             std::uint32_t column) const noexcept {
+  const Impl& m = *impl_;
+  std::uint32_t first = 0, count = m.function_count;
+  while (count > 0) {  // first record that starts after (source_index, line, column)
+    const std::uint32_t step = count / 2;
+    const format::FunctionRecord r = m.function_record(first + step);
+    const bool after = r.source_index > source_index ||
+                       (r.source_index == source_index &&
+                        detail::position_less(line, column, r.start_line, r.start_column));
+    if (!after) {
+      first += step + 1;
+      count -= step + 1;
+    } else {
+      count = step;
+    }
+  }
+  if (first == 0) return std::nullopt;
+  std::uint32_t i = first - 1;
+  for (std::uint32_t steps = 0; steps < format::kMaxFunctionDepth; ++steps) {
+    const format::FunctionRecord r = m.function_record(i);
+    if (r.source_index != source_index) return std::nullopt;
+    const bool contains = !detail::position_less(line, column, r.start_line, r.start_column) &&
+                          detail::position_less(line, column, r.end_line, r.end_column);
+    if (contains) {
+      FunctionInfo f;
+      if (!m.function_info(i, r, f)) return std::nullopt;
+      return f;
+    }
+    if (r.parent == format::kNone || r.parent >= i) return std::nullopt;
+    i = r.parent;
+  }
+  return std::nullopt;
 }
 
 inline CacheInfo Cache::info() const noexcept {

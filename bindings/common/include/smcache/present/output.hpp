@@ -1,5 +1,6 @@
-// Output of the smcache CLI: a buffered fd writer, JSON string escaping and the escaping of
-// control characters in plain-text messages (stderr, `verify` lines).
+// Output shared by the smcache CLI and libsmcache.so (bindings/common): a buffered writer to a
+// file descriptor or a string, JSON string escaping and the escaping of control characters in
+// plain text (terminal lines, stderr messages).
 #pragma once
 
 #include <charconv>
@@ -10,14 +11,18 @@
 #include <string>
 #include <string_view>
 
-namespace smcache::cli {
+namespace smcache::present {
 
-// Writes to a file descriptor through one large buffer: no iostreams, no per-line flush (batch
-// lookups print millions of lines). Write errors are sticky: once a write fails, later output is
-// dropped and failed() / error_number() report it; the caller checks after flush().
+// Writes through one large buffer: no iostreams, no per-line flush (batch lookups print millions
+// of lines). The sink is a file descriptor (the CLI's standard output) or a string (the C
+// library renders into memory). Write errors are sticky: once a write fails, later output is
+// dropped and failed() / error_number() report it; the caller checks after flush(). A string sink
+// does not fail that way; growing the string may throw std::bad_alloc from any put or flush.
 class Writer {
  public:
   explicit Writer(int fd, std::size_t capacity = std::size_t{1} << 16);
+  // Appends to `sink`, which must outlive the Writer; call flush() before reading it.
+  explicit Writer(std::string& sink, std::size_t capacity = std::size_t{1} << 16);
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
   ~Writer();  // flushes; errors at this point are lost, so call flush() first
@@ -53,7 +58,8 @@ class Writer {
   void drain();  // writes the buffer out, pos_ = 0
   void put_slow(std::string_view s);
 
-  int fd_;
+  int fd_ = -1;
+  std::string* sink_ = nullptr;  // set: append here instead of writing to fd_
   std::size_t cap_;
   std::size_t pos_ = 0;
   std::unique_ptr<char[]> buf_;
@@ -82,4 +88,4 @@ inline bool json_plain(std::string_view s) noexcept {
 // can move the cursor, change colours or retitle the terminal. Valid printable UTF-8 is kept.
 std::string sanitize_text(std::string_view s);
 
-}  // namespace smcache::cli
+}  // namespace smcache::present

@@ -1,12 +1,13 @@
-// Buffered fd output, JSON string escaping and plain-text sanitizing for the smcache CLI.
-#include "output.hpp"
+// Buffered output to an fd or a string, JSON string escaping and plain-text sanitizing, shared
+// by the smcache CLI and libsmcache.so.
+#include <smcache/present/output.hpp>
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 
-namespace smcache::cli {
+namespace smcache::present {
 
 namespace {
 
@@ -69,11 +70,22 @@ void append_u00(std::string& out, std::uint32_t cp) {
 Writer::Writer(int fd, std::size_t capacity)
     : fd_(fd), cap_(capacity < 64 ? 64 : capacity), buf_(new char[cap_]) {}
 
+Writer::Writer(std::string& sink, std::size_t capacity)
+    : sink_(&sink), cap_(capacity < 64 ? 64 : capacity), buf_(new char[cap_]) {}
+
 Writer::~Writer() {
-  flush();
+  try {
+    flush();
+  } catch (...) {  // a string sink that cannot grow (std::bad_alloc); the output is lost anyway
+  }
 }
 
 void Writer::drain() {
+  if (sink_ != nullptr) {
+    sink_->append(buf_.get(), pos_);
+    pos_ = 0;
+    return;
+  }
   std::size_t done = 0;
   while (done < pos_ && errno_ == 0) {
     const ssize_t n = ::write(fd_, buf_.get() + done, pos_ - done);
@@ -214,4 +226,4 @@ std::string sanitize_text(std::string_view s) {
   return out;
 }
 
-}  // namespace smcache::cli
+}  // namespace smcache::present

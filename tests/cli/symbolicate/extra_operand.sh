@@ -1,0 +1,2 @@
+# One TRACE at most.
+"$SMCACHE" symbolicate --cache a.smc one.txt two.txt

@@ -1,0 +1,1 @@
+class C extends mix(A, {x(){}}) { constructor(){} static s(){} #p(){} get g(){} f = () => 1; static { } }

@@ -1,0 +1,1 @@
+const App = () => <div a="{" b={() => 1}>text's {x}<br/><>f</></div>;

@@ -1,0 +1,1 @@
+if (a) /{/.test(b); x = c / d / e; function f() { return /}/ }

@@ -1,0 +1,1 @@
+s = "😀"; const f = () => 1; g(function(){})

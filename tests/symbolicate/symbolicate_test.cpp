@@ -1,0 +1,488 @@
+// Tests of reader/include/smcache/reader/symbolicate.hpp: function naming (the caller's call
+// site, the `new`/`await` next-token rule and its checks, the minified fallback), unresolved frames
+// kept in place, source context, and the bundled example end to end against the unbundled run.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <smcache/converter/compile.hpp>
+#include <smcache/converter/model.hpp>
+#include <smcache/reader/cache.hpp>
+#include <smcache/reader/symbolicate.hpp>
+
+namespace smcache {
+namespace {
+
+constexpr std::uint32_t kNo = RawToken::kNoIndex;
+
+std::string read_text(const std::string& relative) {
+  const std::string path = std::string(SMCACHE_SOURCE_DIR) + "/" + relative;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A cache built in memory; the bytes live as long as the Cache.
+struct Built {
+  std::vector<std::uint8_t> bytes;
+  std::optional<Cache> cache;
+  const Cache* get() const { return &*cache; }
+};
+
+// One mapping on generated line 0 of a one-source map.
+struct Tok {
+  std::uint32_t generated_column;
+  std::uint32_t line, column;  // original, 0-based
+  const char* name = nullptr;
+};
+
+// A bundle of one generated line whose mappings all point into `src/app.js`, with `content` as
+// its sourcesContent (nullopt: none).
+std::unique_ptr<Built> bundle(const std::vector<Tok>& toks,
+                              std::optional<std::string> content = std::nullopt) {
+  SourceMapModel m;
+  m.sources.push_back("src/app.js");
+  m.sources_content.push_back(std::move(content));
+  m.ignored.push_back(false);
+  for (const Tok& t : toks) {
+    std::uint32_t name = kNo;
+    if (t.name != nullptr) {
+      name = static_cast<std::uint32_t>(m.names.size());
+      m.names.emplace_back(t.name);
+    }
+    m.tokens.push_back(RawToken{t.generated_column, 0, t.line, t.column, name});
+  }
+  m.line_offsets.push_back(static_cast<std::uint32_t>(m.tokens.size()));
+  auto b = std::make_unique<Built>();
+  auto r = build_cache(m, format::Hash128{1, 2});
+  if (!r) throw std::runtime_error("build_cache: " + r.error().message);
+  b->bytes = std::move(r).value();
+  auto c = Cache::from_bytes(b->bytes);
+  if (!c) throw std::runtime_error("from_bytes: " + c.error().message);
+  b->cache.emplace(std::move(c).value());
+  return b;
+}
+
+// Symbolicated lines with the trace text they point into (kept alive, never moved).
+struct Run {
+  std::shared_ptr<const std::string> text;
+  std::vector<SymbolicatedFrame> frames;
+  const SymbolicatedFrame& operator[](std::size_t i) const { return frames.at(i); }
+  std::size_t size() const { return frames.size(); }
+};
+
+Run run(std::string trace, const Cache* cache, SymbolicateOptions options = {}) {
+  Run r;
+  r.text = std::make_shared<const std::string>(std::move(trace));
+  r.frames = symbolicate(
+      std::string_view(*r.text), [cache](const StackFrame&) { return cache; }, options);
+  return r;
+}
+
+// --- rule 1: the caller's call site ------------------------------------------------------------
+
+// The example: at b's own position the mapping names the callee `saveDraft`; the caller's
+// call site (a mapping starting exactly at c's position) names b's function, `onSubmit`.
+TEST(SymbolicateNames, CallerCallSiteNamesTheFrame) {
+  const auto b = bundle({{10, 1, 2, "saveDraft"}, {40, 7, 2, "onSubmit"}});
+  const std::string trace =
+      "Error: x\n"
+      "    at b (bundle.js:1:11)\n"
+      "    at c (bundle.js:1:41)\n";
+  const auto out = run(trace, b->get());
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_TRUE(out[1].resolved);
+  EXPECT_EQ(out[1].function, "onSubmit");
+  EXPECT_EQ(out[1].function_rule, FunctionRule::caller_call_site);
+  EXPECT_EQ(out[1].line, 1u);
+  EXPECT_EQ(out[1].column, 2u);
+  // The outermost frame has no caller: the trace's own name, marked minified.
+  EXPECT_EQ(out[2].function, "c");
+  EXPECT_EQ(out[2].function_rule, FunctionRule::minified);
+}
+
+TEST(SymbolicateNames, OwnPositionNameIsNeverTheFrameFunction) {
+  const auto b = bundle({{10, 1, 2, "saveDraft"}});
+  const auto out = run("    at b (bundle.js:1:11)\n", b->get());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].resolved);
+  EXPECT_EQ(out[0].function, "b");
+  EXPECT_EQ(out[0].function_rule, FunctionRule::minified);
+  EXPECT_EQ(display_function(out[0]), "b");
+}
+
+// A mapping that merely covers the caller's position (computed calls such as obj[k]() point
+// between mappings) says nothing about the callee.
+TEST(SymbolicateNames, NearbyMappingIsNotEnough) {
+  const auto b = bundle({{10, 1, 2}, {40, 7, 2, "onSubmit"}});
+  const auto out = run("    at b (bundle.js:1:11)\n    at c (bundle.js:1:43)\n", b->get());
+  EXPECT_TRUE(out[1].resolved);  // c itself maps (to the covering mapping)
+  EXPECT_EQ(out[0].function, "b");
+  EXPECT_EQ(out[0].function_rule, FunctionRule::minified);
+}
+
+TEST(SymbolicateNames, CallerMappingWithoutNameFallsBackToMinified) {
+  // esbuild's property calls (`.apply(`, `.pricedLines(`) have mappings without names.
+  const auto b = bundle({{10, 1, 2}, {40, 7, 2}});
+  const auto out =
+      run("    at Object.apply (bundle.js:1:11)\n    at f (bundle.js:1:41)\n", b->get());
+  EXPECT_EQ(out[0].function, "Object.apply");
+  EXPECT_EQ(out[0].function_rule, FunctionRule::minified);
+}
+
+TEST(SymbolicateNames, AnonymousWithoutCallerNameHasNone) {
+  const auto b = bundle({{10, 1, 2, "priceLine"}});
+  const auto out = run("    at bundle.js:1:11\n    at Array.map (<anonymous>)\n", b->get());
+  EXPECT_TRUE(out[0].resolved);
+  EXPECT_EQ(out[0].function, "");
+  EXPECT_EQ(out[0].function_rule, FunctionRule::none);
+  EXPECT_EQ(display_function(out[0]), "");
+}
+
+TEST(SymbolicateNames, CallerMustBeTheNextLineAndAFrame) {
+  const auto b = bundle({{10, 1, 2}, {40, 7, 2, "onSubmit"}});
+  const auto out =
+      run("    at b (bundle.js:1:11)\n    ... 2 lines matching cause stack trace ...\n"
+          "    at c (bundle.js:1:41)\n",
+          b->get());
+  EXPECT_EQ(out[0].function_rule, FunctionRule::minified);
+}
+
+TEST(SymbolicateNames, CallerMustResolveThroughTheSameCache) {
+  const auto a = bundle({{10, 1, 2}});
+  const auto other = bundle({{40, 7, 2, "onSubmit"}});
+  const std::string trace = "    at b (a.js:1:11)\n    at c (other.js:1:41)\n";
+  const auto out = symbolicate(std::string_view(trace), [&](const StackFrame& f) {
+    return f.url == "a.js" ? a->get() : other->get();
+  });
+  EXPECT_TRUE(out[0].resolved);
+  EXPECT_TRUE(out[1].resolved);
+  EXPECT_EQ(out[0].function, "b");
+  EXPECT_EQ(out[0].function_rule, FunctionRule::minified);
+}
+
+// An eval frame's printed position is the eval call, not where its own code called frame i.
+TEST(SymbolicateNames, EvalCallerGivesNoName) {
+  const auto b = bundle({{10, 1, 2}, {40, 7, 2, "onSubmit"}});
+  const auto out =
+      run("    at b (bundle.js:1:11)\n"
+          "    at eval (eval at f (bundle.js:1:41), <anonymous>:1:1)\n",
+          b->get());
+  EXPECT_TRUE(out[1].resolved);
+  EXPECT_TRUE(out[1].frame.is_eval);
+  EXPECT_EQ(out[0].function_rule, FunctionRule::minified);
+}
+
+// --- rule 2: `new` and `await` call sites ------------------------------------------------------
+
+// Original line 2 of src/app.js; `new` at column 9, `Invoice` at 13.
+const char* const kNewSource =
+    "class Invoice {}\n"
+    "function placeOrder(order) {\n"
+    "  return new Invoice(order);\n"
+    "}\n";
+
+TEST(SymbolicateNames, NewCallSiteTakesTheNextTokenChecked) {
+  const auto b = bundle({{10, 0, 0}, {50, 2, 9}, {54, 2, 13, "Invoice"}}, kNewSource);
+  const auto out = run("    at new c (bundle.js:1:11)\n    at d (bundle.js:1:51)\n", b->get());
+  EXPECT_EQ(out[0].function, "Invoice");
+  EXPECT_EQ(out[0].function_rule, FunctionRule::caller_call_site_next_token);
+  EXPECT_EQ(display_function(out[0]), "new Invoice");
+}
+
+TEST(SymbolicateNames, NewRuleNeedsAConstructorFrame) {
+  const auto b = bundle({{10, 0, 0}, {50, 2, 9}, {54, 2, 13, "Invoice"}}, kNewSource);
+  const auto out = run("    at c (bundle.js:1:11)\n    at d (bundle.js:1:51)\n", b->get());
+  EXPECT_EQ(out[0].function, "c");
+  EXPECT_EQ(out[0].function_rule, FunctionRule::minified);
+}
+
+TEST(SymbolicateNames, NewRuleNeedsSourcesContent) {
+  const auto b = bundle({{10, 0, 0}, {50, 2, 9}, {54, 2, 13, "Invoice"}});
+  const auto out = run("    at new c (bundle.js:1:11)\n    at d (bundle.js:1:51)\n", b->get());
+  EXPECT_EQ(out[0].function, "c");
+  EXPECT_EQ(out[0].function_rule, FunctionRule::minified);
+}
+
+TEST(SymbolicateNames, NewRuleRejectsWhatIsNotADirectCall) {
+  struct Row {
+    const char* line2;  // original line 2: `new` at column 9, the next mapping at column 13
+    const char* name;
+  };
+  const Row rows[] = {
+      {"  return new a.B(order);", "a"},             // a member expression: the callee is a.B
+      {"  return new Invoice2(order);", "Invoice"},  // not the whole identifier
+      {"  return new Invoice;", "Invoice"},          // no parentheses: not checked, not guessed
+      {"  return neW Invoice(order);", "Invoice"},   // not the keyword
+      {"  return new(Invoice)(order);", "Invoice"},  // no blank after `new`
+  };
+  for (const Row& r : rows) {
+    const std::string src = std::string("class Invoice {}\nfunction f() {\n") + r.line2 + "\n}\n";
+    const auto b = bundle({{10, 0, 0}, {50, 2, 9}, {54, 2, 13, r.name}}, src);
+    const auto out = run("    at new c (bundle.js:1:11)\n    at d (bundle.js:1:51)\n", b->get());
+    EXPECT_EQ(out[0].function_rule, FunctionRule::minified) << r.line2;
+    EXPECT_EQ(out[0].function, "c") << r.line2;
+  }
+}
+
+// `await` at column 18 of original line 1, `placeOrder` at 24.
+const char* const kAwaitSource =
+    "async function processOrders(batch) {\n"
+    "  const invoice = await placeOrder(batch);\n"
+    "}\n";
+
+TEST(SymbolicateNames, AwaitCallSiteTakesTheNextTokenChecked) {
+  const auto b = bundle({{10, 0, 0}, {50, 1, 18}, {56, 1, 24, "placeOrder"}}, kAwaitSource);
+  const auto out = run("    at d (bundle.js:1:11)\n    at async $ (bundle.js:1:51)\n", b->get());
+  EXPECT_EQ(out[0].function, "placeOrder");
+  EXPECT_EQ(out[0].function_rule, FunctionRule::caller_call_site_next_token);
+  EXPECT_EQ(out[1].function_rule, FunctionRule::minified);
+  EXPECT_EQ(display_function(out[1]), "async $");
+}
+
+TEST(SymbolicateNames, AwaitRuleNeedsAnAsyncCaller) {
+  const auto b = bundle({{10, 0, 0}, {50, 1, 18}, {56, 1, 24, "placeOrder"}}, kAwaitSource);
+  const auto out = run("    at d (bundle.js:1:11)\n    at $ (bundle.js:1:51)\n", b->get());
+  EXPECT_EQ(out[0].function_rule, FunctionRule::minified);
+}
+
+TEST(SymbolicateNames, AwaitOfAVariableIsNotACall) {
+  // `await pending;`: the next mapping names a variable, not the awaited function.
+  const std::string src = "async function f() {\n  const invoice = await pending;\n}\n";
+  const auto b = bundle({{10, 0, 0}, {50, 1, 18}, {56, 1, 24, "pending"}}, src);
+  const auto out = run("    at d (bundle.js:1:11)\n    at async $ (bundle.js:1:51)\n", b->get());
+  EXPECT_EQ(out[0].function, "d");
+  EXPECT_EQ(out[0].function_rule, FunctionRule::minified);
+}
+
+// Columns are UTF-16 code units; sourcesContent is UTF-8. "é" is 1 unit (2 bytes), U+1F600 is 2
+// units (4 bytes): `new` is at column 14 and `Invoice` at 18.
+TEST(SymbolicateNames, NextTokenCheckCountsUtf16Columns) {
+  const std::string src =
+      "class Invoice {}\nfunction f() {\n  const \xC3\xA9\xF0\x9F\x98\x80 = new Invoice(1);\n}\n";
+  const auto b = bundle({{10, 0, 0}, {50, 2, 14}, {54, 2, 18, "Invoice"}}, src);
+  const auto out = run("    at new c (bundle.js:1:11)\n    at d (bundle.js:1:51)\n", b->get());
+  EXPECT_EQ(out[0].function, "Invoice");
+  EXPECT_EQ(out[0].function_rule, FunctionRule::caller_call_site_next_token);
+}
+
+TEST(SymbolicateNames, CallerNameAtTheKeywordWinsOverTheNextToken) {
+  const auto b = bundle({{10, 0, 0}, {50, 2, 9, "Named"}, {54, 2, 13, "Invoice"}}, kNewSource);
+  const auto out = run("    at new c (bundle.js:1:11)\n    at d (bundle.js:1:51)\n", b->get());
+  EXPECT_EQ(out[0].function, "Named");
+  EXPECT_EQ(out[0].function_rule, FunctionRule::caller_call_site);
+}
+
+// --- unresolved frames --------------------------------------------------------------------------
+
+TEST(SymbolicateUnresolved, FramesAreKeptInPlaceWithTheirReason) {
+  const auto b = bundle({{10, 1, 2}});
+  const std::string trace =
+      "TypeError: boom\n"
+      "    at b (bundle.js:1:11)\n"
+      "    at Array.map (<anonymous>)\n"
+      "    at Module._compile (node:internal/modules/cjs/loader:1521:14)\n"
+      "    at c (bundle.js:7:1)\n"
+      "@https://x.example/bundle.js line 2 > eval:1:5\n"
+      "    at broken (broken.js:1:1)\n"
+      "eval code\n"
+      "    at old (bundle.js:3)\n";
+  int calls = 0;
+  const auto out =
+      symbolicate(std::string_view(trace), [&](const StackFrame& f) -> CacheResolution {
+        ++calls;
+        if (f.url == "bundle.js") return {b->get(), {}};
+        if (f.url == "broken.js") return {nullptr, "broken.smc: checksum mismatch"};
+        return {};
+      });
+  ASSERT_EQ(out.size(), 9u);
+  EXPECT_EQ(calls, 4);  // only frames with a line and a column reach the resolver
+  EXPECT_FALSE(out[0].is_frame);
+  EXPECT_EQ(out[0].raw, "TypeError: boom");
+  EXPECT_TRUE(out[1].resolved);
+  struct Want {
+    std::size_t index;
+    UnresolvedReason reason;
+    const char* function;
+  };
+  const Want wants[] = {
+      {2, UnresolvedReason::native, "Array.map"},
+      {3, UnresolvedReason::no_cache, "Module._compile"},
+      {4, UnresolvedReason::no_mapping, "c"},  // line 7 of a one-line bundle
+      {5, UnresolvedReason::no_column, ""},
+      {6, UnresolvedReason::cache_error, "broken"},
+      {7, UnresolvedReason::no_position, "eval code"},
+      {8, UnresolvedReason::no_column, "old"},
+  };
+  for (const Want& w : wants) {
+    const SymbolicatedFrame& f = out[w.index];
+    SCOPED_TRACE(std::string(f.raw));
+    EXPECT_TRUE(f.is_frame);
+    EXPECT_FALSE(f.resolved);
+    EXPECT_EQ(f.unresolved_reason, w.reason);
+    EXPECT_EQ(f.function, w.function);
+    EXPECT_EQ(f.function_rule,
+              std::string_view(w.function).empty() ? FunctionRule::none : FunctionRule::as_printed);
+  }
+  EXPECT_EQ(out[6].unresolved_detail, "broken.smc: checksum mismatch");
+  EXPECT_EQ(out[4].cache, b->get());  // looked up, nothing there
+  EXPECT_EQ(unresolved_reason_name(out[4].unresolved_reason), "no-mapping");
+}
+
+TEST(SymbolicateUnresolved, FrameWhoseMappingHasNoSource) {
+  SourceMapModel m;
+  m.sources.push_back("a.js");
+  m.sources_content.push_back(std::nullopt);
+  m.ignored.push_back(false);
+  m.tokens = {RawToken{0, 0, 0, 0, kNo}, RawToken{5, kNo, 0, 0, kNo}};  // (0,5): 1-field segment
+  m.line_offsets.push_back(2);
+  auto bytes = build_cache(m, format::Hash128{});
+  ASSERT_TRUE(bytes);
+  auto cache = Cache::from_bytes(*bytes);
+  ASSERT_TRUE(cache);
+  const Cache* c = &*cache;
+  const auto out = run("    at f (a.js:1:7)\n", c);
+  EXPECT_FALSE(out[0].resolved);
+  EXPECT_EQ(out[0].unresolved_reason, UnresolvedReason::no_mapping);
+}
+
+// --- context ----------------------------------------------------------------------------------
+
+TEST(SymbolicateContext, LinesAroundTheFrameClippedAtTheEnds) {
+  const std::string src = "l0\nl1\nl2\nl3\nl4";
+  const auto b = bundle({{0, 0, 0}, {10, 2, 1}, {20, 4, 0}}, src);
+  SymbolicateOptions o;
+  o.include_context = true;
+  o.context_lines = 2;
+  const auto out =
+      run("    at a (b.js:1:1)\n    at b (b.js:1:11)\n    at c (b.js:1:21)\n", b->get(), o);
+  EXPECT_EQ(out[0].context_first_line, 0u);
+  EXPECT_EQ(out[0].context, (std::vector<std::string_view>{"l0", "l1", "l2"}));
+  EXPECT_EQ(out[1].context_first_line, 0u);
+  EXPECT_EQ(out[1].context, (std::vector<std::string_view>{"l0", "l1", "l2", "l3", "l4"}));
+  EXPECT_EQ(out[2].context_first_line, 2u);
+  EXPECT_EQ(out[2].context, (std::vector<std::string_view>{"l2", "l3", "l4"}));
+
+  o.context_lines = 0;  // the frame's line alone
+  const auto one = run("    at b (b.js:1:11)\n", b->get(), o);
+  EXPECT_EQ(one[0].context, (std::vector<std::string_view>{"l2"}));
+  EXPECT_EQ(one[0].context_first_line, 2u);
+
+  const auto none = run("    at b (b.js:1:11)\n", b->get());  // not asked for
+  EXPECT_FALSE(none[0].has_context());
+}
+
+TEST(SymbolicateContext, NoneWithoutSourcesContent) {
+  const auto b = bundle({{0, 0, 0}});
+  SymbolicateOptions o;
+  o.include_context = true;
+  o.context_lines = 3;
+  const auto out = run("    at a (b.js:1:1)\n", b->get(), o);
+  EXPECT_TRUE(out[0].resolved);
+  EXPECT_FALSE(out[0].has_context());
+}
+
+// --- the bundled example, end to end ------------------------------------------------------------
+
+struct Position {
+  std::string source;  // without "./" or "../" in front
+  std::uint32_t line1 = 0, column1 = 0;
+};
+
+// "    at fn (./src/x.js:24:11)" or "    at ./src/x.js:32:32" from trace.original.txt.
+std::optional<Position> original_position(const TraceLine& l) {
+  if (!l.is_frame || !l.frame.has_position()) return std::nullopt;
+  std::string s(l.frame.url);
+  while (s.starts_with("./") || s.starts_with("../")) s.erase(0, s.find('/') + 1);
+  return Position{s, l.frame.line + 1, l.frame.column + 1};
+}
+
+TEST(SymbolicateExample, CheckoutTraceMatchesTheUnbundledRun) {
+  auto map = read_file(std::string(SMCACHE_SOURCE_DIR) + "/examples/checkout/dist/app.min.js.map");
+  ASSERT_TRUE(map) << map.error().message;
+  auto bytes = compile(*map);
+  ASSERT_TRUE(bytes) << bytes.error().message;
+  auto cache = Cache::from_bytes(*bytes);
+  ASSERT_TRUE(cache) << cache.error().message;
+  const Cache* c = &*cache;
+
+  const std::string minified = read_text("examples/checkout/trace.txt");
+  const std::string original = read_text("examples/checkout/trace.original.txt");
+  SymbolicateOptions o;
+  o.include_context = true;
+  o.context_lines = 2;
+  const auto out = run(minified, c, o);
+  const auto truth = parse_stack_trace(original);
+  ASSERT_EQ(out.size(), truth.size());
+  ASSERT_EQ(out.size(), 13u);
+  EXPECT_EQ(out[0].raw, truth[0].raw);  // the message, unchanged
+
+  // Positions: every frame lands exactly where the unbundled run was.
+  for (std::size_t i = 1; i < out.size(); ++i) {
+    SCOPED_TRACE(std::string(out[i].raw));
+    const auto want = original_position(truth[i]);
+    if (!want) {  // Array.map (<anonymous>): native in both
+      EXPECT_FALSE(out[i].resolved);
+      EXPECT_EQ(out[i].unresolved_reason, UnresolvedReason::native);
+      continue;
+    }
+    ASSERT_TRUE(out[i].resolved);
+    std::string source(out[i].source);
+    while (source.starts_with("./") || source.starts_with("../")) {
+      source.erase(0, source.find('/') + 1);
+    }
+    EXPECT_EQ(source, want->source);
+    EXPECT_EQ(out[i].line + 1, want->line1);
+    EXPECT_EQ(out[i].column + 1, want->column1);
+    EXPECT_TRUE(out[i].has_context());
+  }
+
+  // Names (examples/checkout/README.md's table): the caller rules recover the original name of
+  // frames 0, 1, 3, 8, 9 and 10; the others keep the trace's name, marked minified (2 and 7 happen
+  // to be the original names; 6 is Cart.pricedLines and 11 is main, which only scopes can tell).
+  struct Name {
+    const char* display;
+    FunctionRule rule;
+    const char* truth;  // the frame's function in trace.original.txt
+  };
+  const Name names[] = {
+      {"assertCents", FunctionRule::caller_call_site, "assertCents"},
+      {"applyPercentOff", FunctionRule::caller_call_site, "applyPercentOff"},
+      {"Object.apply", FunctionRule::minified, "Object.apply"},
+      {"priceLine", FunctionRule::caller_call_site, "priceLine"},
+      {"", FunctionRule::none, ""},
+      {"Array.map", FunctionRule::as_printed, "Array.map"},
+      {"i.pricedLines", FunctionRule::minified, "Cart.pricedLines"},
+      {"get total [as total]", FunctionRule::minified, "get total [as total]"},
+      {"new Invoice", FunctionRule::caller_call_site_next_token, "new Invoice"},
+      {"placeOrder", FunctionRule::caller_call_site_next_token, "placeOrder"},
+      {"async processOrders", FunctionRule::caller_call_site_next_token, "async processOrders"},
+      {"async k", FunctionRule::minified, "async main"},
+  };
+  for (std::size_t k = 0; k < std::size(names); ++k) {
+    const SymbolicatedFrame& f = out[k + 1];
+    SCOPED_TRACE(std::string(f.raw));
+    EXPECT_EQ(display_function(f), names[k].display);
+    EXPECT_EQ(f.function_rule, names[k].rule);
+    // The truth column is what node printed for the unbundled run (V8's own naming).
+    const StackFrame& t = truth[k + 1].frame;
+    std::string printed = std::string(t.is_async ? "async " : "") +
+                          (t.is_constructor ? "new " : "") + std::string(t.function) +
+                          (t.alias.empty() ? "" : " [as " + std::string(t.alias) + "]");
+    EXPECT_EQ(printed, names[k].truth);
+    if (f.function_rule == FunctionRule::caller_call_site ||
+        f.function_rule == FunctionRule::caller_call_site_next_token) {
+      EXPECT_EQ(display_function(f), printed);  // every name the caller rules give is right
+    }
+  }
+}
+
+}  // namespace
+}  // namespace smcache

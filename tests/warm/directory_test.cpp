@@ -1,0 +1,82 @@
+// The writer and the reader of a warm directory agree: caches written by smcache::warm() are
+// found through the reader's CacheDirectory (reader/include/smcache/reader/cache_directory.hpp)
+// by frame URL and by debugId, and answer lookups as the map does.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include <smcache/converter/warm.hpp>
+#include <smcache/reader/cache.hpp>
+#include <smcache/reader/cache_directory.hpp>
+
+#include "support.hpp"
+
+namespace smcache {
+namespace {
+
+using test::make_map;
+using test::TempDir;
+using test::write_text;
+
+constexpr std::string_view kUuid = "85314830-023f-4cf1-a267-535f4e37bb17";
+
+std::string cache_of(std::string_view map_json) {
+  return cache_relative_path(format::input_hash(map_json.data(), map_json.size()));
+}
+
+TEST(WarmDirectory, ReaderFindsWhatWarmWrote) {
+  TempDir tmp;
+  const std::string app = make_map("app.js", "src/app.ts");
+  const std::string other = make_map("other.js", "src/other.ts");
+  write_text(tmp / "src/static/js/app.js",
+             "f();\n//# debugId=" + std::string(kUuid) + "\n//# sourceMappingURL=app.js.map\n");
+  write_text(tmp / "src/static/js/app.js.map", app);
+  write_text(tmp / "src/static/js/other.js", "g();\n//# sourceMappingURL=other.js.map\n");
+  write_text(tmp / "src/static/js/other.js.map", other);
+  WarmOptions options;
+  options.sources = {tmp / "src"};
+  options.out = tmp / "out";
+  options.threads = 2;
+  auto report = warm(options);
+  ASSERT_TRUE(report) << report.error().message;
+  ASSERT_TRUE(report->failures.empty());
+
+  auto dir = CacheDirectory::open(tmp / "out");
+  ASSERT_TRUE(dir) << dir.error().message;
+  struct Case {
+    std::string url, debug_id, cache;
+  };
+  const Case cases[] = {
+      {"https://cdn.example.com/static/js/app.js?v=3#x", "", cache_of(app)},
+      {"https://cdn.example.com/assets/js/app.js", "", cache_of(app)},
+      {"http://localhost:3000/other.js", "", cache_of(other)},
+      {"webpack://shop/static/js/other.js", "", cache_of(other)},
+      // The debugId wins over the URL, in either case.
+      {"https://cdn.example.com/static/js/other.js", "85314830-023F-4CF1-A267-535F4E37BB17",
+       cache_of(app)},
+  };
+  for (const Case& c : cases) {
+    auto entry = dir->find_entry(c.url, c.debug_id);
+    ASSERT_TRUE(entry) << c.url << ": " << entry.error().message;
+    ASSERT_TRUE(entry->has_value()) << c.url;
+    EXPECT_EQ((*entry)->cache_path, c.cache) << c.url;
+  }
+  auto missing = dir->find_entry("https://cdn.example.com/static/js/missing.js");
+  ASSERT_TRUE(missing);
+  EXPECT_FALSE(missing->has_value());
+
+  // The cache answers as the map says: line 0, column 9 -> src/app.ts 0:9 "f".
+  auto found = dir->find("https://cdn.example.com/static/js/app.js");
+  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_TRUE(found->has_value());
+  const auto token = (*found)->cache->lookup(0, 9);
+  ASSERT_TRUE(token.has_value());
+  EXPECT_EQ(token->source, "src/app.ts");
+  EXPECT_EQ(token->line, 0u);
+  EXPECT_EQ(token->column, 9u);
+  EXPECT_EQ(token->name, std::optional<std::string_view>("f"));
+  EXPECT_EQ((*found)->cache->info().debug_id, std::optional<std::string_view>(kUuid));
+}
+
+}  // namespace
+}  // namespace smcache
