@@ -2,8 +2,8 @@
 # Builds the libFuzzer targets of tests/fuzz/ with clang (ASan + UBSan) in build-fuzz/ and runs
 # each for a bounded time, at most JOBS at once. Fails if any target finds a crash, a sanitizer
 # report, a failed check, a timeout or an out-of-memory; prints executions per target.
-# Usage: scripts/fuzz.sh [TARGET...]   (default: fuzz_converter fuzz_reader fuzz_vlq, and
-#                                      fuzz_scanner of tests/scanner/ when present)
+# Usage: scripts/fuzz.sh [TARGET...]   (default: fuzz_converter fuzz_reader fuzz_vlq
+#                        fuzz_stack_trace, and fuzz_scanner of tests/scanner/ when present)
 # Environment: FUZZ_SECONDS  seconds per target (default 60)
 #              JOBS          targets fuzzed at once (default: nproc)
 #              FUZZ_ARGS     extra libFuzzer flags, e.g. "-max_len=65536"
@@ -18,7 +18,7 @@ build=build-fuzz
 if (($# > 0)); then
   targets=("$@")
 else
-  targets=(fuzz_converter fuzz_reader fuzz_vlq)
+  targets=(fuzz_converter fuzz_reader fuzz_vlq fuzz_stack_trace)
   [[ -f tests/scanner/fuzz_scanner.cpp ]] && targets+=(fuzz_scanner)
 fi
 
@@ -46,13 +46,14 @@ seeds() {
       [[ -d "$conf" ]] && echo "$conf"
       ;;
     fuzz_reader) echo "$root/tests/data/golden" "$root/tests/data/bad" ;;
+    fuzz_stack_trace) echo "$root/tests/data/traces" ;;
     fuzz_scanner) echo "$root/tests/scanner/corpus" "$root/examples/checkout/src" ;;
   esac
   return 0
 }
 max_len() {
   case "$1" in
-    fuzz_vlq) echo 4096 ;;
+    fuzz_vlq | fuzz_stack_trace) echo 4096 ;;
     *) echo 16384 ;;
   esac
 }

@@ -2,7 +2,7 @@
 # Runs every test: installs what is missing (Debian packages), builds Release, runs ctest (the
 # GoogleTest suites, the CLI cases and the pytest suite), then rebuilds the C++ tests with
 # AddressSanitizer + UndefinedBehaviorSanitizer and runs them again, runs the concurrency test
-# under ThreadSanitizer and each fuzz target for FUZZ_SECONDS (default 30; scripts/fuzz.sh).
+# under ThreadSanitizer and each fuzz target for FUZZ_SECONDS (default 20; scripts/fuzz.sh).
 # Usage: scripts/test.sh [--no-sanitize]      Environment: JOBS (default: nproc), FUZZ_SECONDS
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +36,7 @@ if ((sanitize)); then
   cmake --build build-tsan -j "$jobs" --target concurrent_lookup_test
   TSAN_OPTIONS=halt_on_error=1 build-tsan/bin/concurrent_lookup_test
 
-  step "fuzzing (libFuzzer, ASan+UBSan) in build-fuzz/, ${FUZZ_SECONDS:-30} s per target"
-  FUZZ_SECONDS=${FUZZ_SECONDS:-30} JOBS="$jobs" bash scripts/fuzz.sh
+  step "fuzzing (libFuzzer, ASan+UBSan) in build-fuzz/, ${FUZZ_SECONDS:-20} s per target"
+  FUZZ_SECONDS=${FUZZ_SECONDS:-20} JOBS="$jobs" bash scripts/fuzz.sh
 fi
 step "all tests passed"

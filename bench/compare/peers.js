@@ -32,7 +32,8 @@ function readQueries(path) {
 }
 
 function status(field) {
-  const m = fs.readFileSync('/proc/self/status', 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
+  const text = fs.readFileSync('/proc/self/status', 'utf8');
+  const m = text.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
   return m ? Number(m[1]) * 1024 : null;
 }
 
@@ -93,7 +94,8 @@ const PEERS = {
       lookup: (m, line, column) => {
         const p = m.findClosestMapping(line + 1, column);
         if (!p || !p.original) return null;
-        return { source: p.source, line: p.original.line, column: p.original.column, name: p.name ?? null };
+        const { line: l, column: c } = p.original;
+        return { source: p.source, line: l, column: c, name: p.name ?? null };
       },
       oneBasedLines: true,
       sources: (m) => m.getSources(),
@@ -121,7 +123,8 @@ async function answers(p, mapPath, qs) {
       out.push('null');
     } else {
       const s = index.has(a.source) ? index.get(a.source) : a.source;
-      out.push(JSON.stringify([s, p.oneBasedLines ? a.line - 1 : a.line, a.column, a.name ?? null]));
+      const line0 = p.oneBasedLines ? a.line - 1 : a.line;
+      out.push(JSON.stringify([s, line0, a.column, a.name ?? null]));
     }
     if (out.length >= 65536) flush();
   }
@@ -201,7 +204,8 @@ async function main() {
     const h = await p.load(fs.readFileSync(mapPath, 'utf8'));
     const a = p.lookup(h, qs[0], qs[1]);
     const ns = Number(process.hrtime.bigint() - t0);
-    console.log(JSON.stringify({ ns, hwm: status('VmHWM'), rss: status('VmRSS'), answered: a !== null }));
+    const r = { ns, hwm: status('VmHWM'), rss: status('VmRSS'), answered: a !== null };
+    console.log(JSON.stringify(r));
     return;
   }
   if (mode === 'hold') {

@@ -204,8 +204,8 @@ Result<Ok> compile_file(const fs::path& map_path, const fs::path& cache_path,
   });
 }
 
-Result<std::vector<std::uint8_t>> read_file(const fs::path& path) {
-  return guard([&] { return read_file_limited(path, std::numeric_limits<std::uint64_t>::max()); });
+Result<std::vector<std::uint8_t>> read_file(const fs::path& path, std::uint64_t max_bytes) {
+  return guard([&] { return read_file_limited(path, max_bytes); });
 }
 
 Result<Ok> write_file_atomic(const fs::path& path, std::span<const std::uint8_t> bytes) {

@@ -1,13 +1,15 @@
 // Many threads reading one open Cache at once (cache.hpp: "any number of threads may call its
 // const methods at once, with no locking"): lookups with both biases, original_positions,
-// token(i), for_each_token, sources and source lines. Every answer is compared with the one the
-// same query gave on a single thread before the threads started, and exact hits with the model.
+// token(i), for_each_token, sources, source lines and enclosing functions. Every answer is
+// compared with the one the same query gave on a single thread before the threads started, and
+// exact hits with the model.
 // Meant to run under ThreadSanitizer (scripts/test.sh builds it in build-tsan with
 // -DSMCACHE_SANITIZE=thread), where any data race in the reader fails the test.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <barrier>
 #include <cstdint>
@@ -30,7 +32,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kThreads = 8;
-constexpr std::uint32_t kLines = 300;
+constexpr std::uint32_t kLines = 200;
 constexpr std::uint32_t kTokensPerLine = 24;
 constexpr std::uint32_t kSources = 6;
 constexpr int kRounds = 2;  // passes over all queries per thread
@@ -42,8 +44,9 @@ SourceMapModel make_model() {
   for (std::uint32_t s = 0; s < kSources; ++s) {
     m.sources.push_back("src/file" + std::to_string(s) + ".js");
     std::string content;
+    // JavaScript, so that the cache also gets a function table (format 1.1).
     for (std::uint32_t l = 0; l < 40 + s; ++l) {
-      content += "line " + std::to_string(l) + " of source " + std::to_string(s);
+      content += "function f" + std::to_string(l) + "() { return " + std::to_string(s) + "; }";
       content += (l % 3 == 0) ? "\r\n" : "\n";
     }
     m.sources_content.push_back(content);
@@ -111,9 +114,10 @@ std::vector<Query> make_queries(const SourceMapModel& m) {
 struct Reads {
   std::vector<Answer> glb, lub;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> positions;
-  std::vector<Answer> tokens;      // token(i) for every i
-  std::vector<Answer> iterated;    // for_each_token
-  std::vector<std::string> lines;  // every source line of every source
+  std::vector<Answer> tokens;           // token(i) for every i
+  std::vector<Answer> iterated;         // for_each_token
+  std::vector<std::string> lines;       // every source line of every source
+  std::vector<std::int64_t> functions;  // enclosing_function at each token's original position
   friend bool operator==(const Reads&, const Reads&) = default;
 };
 
@@ -133,7 +137,12 @@ Reads read_all(const Cache& cache, const std::vector<Query>& queries, std::size_
   }
   for (std::uint32_t i = 0; i < cache.token_count(); ++i)
     r.tokens.push_back(answer(cache.token(i)));
-  cache.for_each_token([&](const Token& t) { r.iterated.push_back(answer(t)); });
+  cache.for_each_token([&](const Token& t) {
+    r.iterated.push_back(answer(t));
+    const auto f =
+        t.has_source() ? cache.enclosing_function(t.source_index, t.line, t.column) : std::nullopt;
+    r.functions.push_back(f ? static_cast<std::int64_t>(f->index) : -1);
+  });
   for (std::uint32_t s = 0; s < cache.source_count(); ++s) {
     const auto info = cache.source(s);
     if (!info) {
@@ -222,6 +231,10 @@ void check_reference(const SourceMapModel& m, const std::vector<Query>& queries,
   std::size_t lines = 0;
   for (std::uint32_t s = 0; s < kSources; ++s) lines += 40 + s + 1;  // + the final empty line
   EXPECT_EQ(ref.lines.size(), lines);
+  // The sources are JavaScript: some tokens map into a function.
+  EXPECT_GT(std::count_if(ref.functions.begin(), ref.functions.end(),
+                          [](std::int64_t f) { return f >= 0; }),
+            0);
 }
 
 TEST_F(ConcurrentReaders, EightThreadsShareOneMappedCache) {

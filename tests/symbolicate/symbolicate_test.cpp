@@ -61,7 +61,11 @@ std::unique_ptr<Built> bundle(const std::vector<Tok>& toks,
   }
   m.line_offsets.push_back(static_cast<std::uint32_t>(m.tokens.size()));
   auto b = std::make_unique<Built>();
-  auto r = build_cache(m, format::Hash128{1, 2});
+  // No function table: these caches test the caller rules (1-3) alone; the example test below
+  // covers rule 0 (original-function) on a real bundle.
+  CompileOptions no_table;
+  no_table.function_table = false;
+  auto r = build_cache(m, format::Hash128{1, 2}, no_table);
   if (!r) throw std::runtime_error("build_cache: " + r.error().message);
   b->bytes = std::move(r).value();
   auto c = Cache::from_bytes(b->bytes);
@@ -444,27 +448,28 @@ TEST(SymbolicateExample, CheckoutTraceMatchesTheUnbundledRun) {
     EXPECT_TRUE(out[i].has_context());
   }
 
-  // Names (examples/checkout/README.md's table): the caller rules recover the original name of
-  // frames 0, 1, 3, 8, 9 and 10; the others keep the trace's name, marked minified (2 and 7 happen
-  // to be the original names; 6 is Cart.pricedLines and 11 is main, which only scopes can tell).
+  // Names (examples/checkout/README.md's table). Every frame inside a function is named by rule 0,
+  // the original-function table built from sourcesContent, and all of them are right: the truth
+  // column is the unbundled run's (V8 names `Cart.pricedLines` by its receiver `i.pricedLines`
+  // and the anonymous arrow by nothing, which is why those two rows differ from it).
   struct Name {
     const char* display;
     FunctionRule rule;
     const char* truth;  // the frame's function in trace.original.txt
   };
   const Name names[] = {
-      {"assertCents", FunctionRule::caller_call_site, "assertCents"},
-      {"applyPercentOff", FunctionRule::caller_call_site, "applyPercentOff"},
-      {"Object.apply", FunctionRule::minified, "Object.apply"},
-      {"priceLine", FunctionRule::caller_call_site, "priceLine"},
-      {"", FunctionRule::none, ""},
+      {"assertCents", FunctionRule::original_function, "assertCents"},
+      {"applyPercentOff", FunctionRule::original_function, "applyPercentOff"},
+      {"apply", FunctionRule::original_function, "Object.apply"},
+      {"priceLine", FunctionRule::original_function, "priceLine"},
+      {"<anonymous>", FunctionRule::original_function, ""},
       {"Array.map", FunctionRule::as_printed, "Array.map"},
-      {"i.pricedLines", FunctionRule::minified, "Cart.pricedLines"},
-      {"get total [as total]", FunctionRule::minified, "get total [as total]"},
-      {"new Invoice", FunctionRule::caller_call_site_next_token, "new Invoice"},
-      {"placeOrder", FunctionRule::caller_call_site_next_token, "placeOrder"},
-      {"async processOrders", FunctionRule::caller_call_site_next_token, "async processOrders"},
-      {"async k", FunctionRule::minified, "async main"},
+      {"Cart.pricedLines", FunctionRule::original_function, "Cart.pricedLines"},
+      {"get total", FunctionRule::original_function, "get total [as total]"},
+      {"new Invoice", FunctionRule::original_function, "new Invoice"},
+      {"placeOrder", FunctionRule::original_function, "placeOrder"},
+      {"async processOrders", FunctionRule::original_function, "async processOrders"},
+      {"async main", FunctionRule::original_function, "async main"},
   };
   for (std::size_t k = 0; k < std::size(names); ++k) {
     const SymbolicatedFrame& f = out[k + 1];

@@ -107,8 +107,12 @@ typedef struct smcache_compile_options {
   uint64_t max_input_bytes;        /* larger inputs fail with LIMIT_EXCEEDED (default 2 GiB) */
   uint64_t max_tokens;             /* segments across all lines (default 500000000) */
   int32_t include_sources_content; /* nonzero: copy sourcesContent into the cache (default 1) */
-  uint32_t reserved;               /* zero */
+  uint32_t flags;                  /* SMCACHE_COMPILE_* bits; 0 by default; other bits zero */
 } smcache_compile_options;
+
+/* smcache_compile_options.flags: leave out the original-function table (SPEC.md §6.10) that
+ * names symbolicated frames; the cache is smaller and compiles faster. */
+#define SMCACHE_COMPILE_NO_FUNCTION_TABLE 0x1u
 
 /* One mapping, as lookups and iteration return it. */
 typedef struct smcache_token {
@@ -432,7 +436,8 @@ enum smcache_function_rule {
   SMCACHE_FUNCTION_CALLER_CALL_SITE = 1,            /* the mapping at the caller's position */
   SMCACHE_FUNCTION_CALLER_CALL_SITE_NEXT_TOKEN = 2, /* caller at `new`/`await`: the next one */
   SMCACHE_FUNCTION_MINIFIED = 3,                    /* the trace's own (generated, minified) name */
-  SMCACHE_FUNCTION_AS_PRINTED = 4                   /* an unresolved frame: its name as printed */
+  SMCACHE_FUNCTION_AS_PRINTED = 4,                  /* an unresolved frame: its name as printed */
+  SMCACHE_FUNCTION_ORIGINAL_FUNCTION = 5 /* the innermost original function (function table) */
 };
 
 /* Why a frame was not mapped. */

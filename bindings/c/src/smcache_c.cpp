@@ -102,6 +102,8 @@ static_assert(SMCACHE_FUNCTION_CALLER_CALL_SITE_NEXT_TOKEN ==
               static_cast<int>(smcache::FunctionRule::caller_call_site_next_token));
 static_assert(SMCACHE_FUNCTION_MINIFIED == static_cast<int>(smcache::FunctionRule::minified));
 static_assert(SMCACHE_FUNCTION_AS_PRINTED == static_cast<int>(smcache::FunctionRule::as_printed));
+static_assert(SMCACHE_FUNCTION_ORIGINAL_FUNCTION ==
+              static_cast<int>(smcache::FunctionRule::original_function));
 static_assert(SMCACHE_UNRESOLVED_NONE == static_cast<int>(smcache::UnresolvedReason::none));
 static_assert(SMCACHE_UNRESOLVED_NATIVE == static_cast<int>(smcache::UnresolvedReason::native));
 static_assert(SMCACHE_UNRESOLVED_NO_POSITION ==
@@ -227,8 +229,8 @@ bool options_from(const smcache_compile_options* in, smcache::CompileOptions* ou
                      "smcache_compile_options_init)");
     return false;
   }
-  if (in->reserved != 0) {
-    invalid_argument(err, function, "options->reserved is not zero");
+  if ((in->flags & ~SMCACHE_COMPILE_NO_FUNCTION_TABLE) != 0) {
+    invalid_argument(err, function, "options->flags has unknown bits");
     return false;
   }
   const std::uint32_t b = in->block_token_count;
@@ -240,6 +242,7 @@ bool options_from(const smcache_compile_options* in, smcache::CompileOptions* ou
   out->max_input_bytes = in->max_input_bytes;
   out->max_tokens = in->max_tokens;
   out->include_sources_content = in->include_sources_content != 0;
+  out->function_table = (in->flags & SMCACHE_COMPILE_NO_FUNCTION_TABLE) == 0;
   return true;
 }
 
@@ -430,7 +433,7 @@ SMCACHE_API void smcache_compile_options_init(smcache_compile_options* options) 
   options->max_input_bytes = defaults.max_input_bytes;
   options->max_tokens = defaults.max_tokens;
   options->include_sources_content = defaults.include_sources_content ? 1 : 0;
-  options->reserved = 0;
+  options->flags = defaults.function_table ? 0u : SMCACHE_COMPILE_NO_FUNCTION_TABLE;
 }
 
 SMCACHE_API int32_t smcache_compile(const uint8_t* map_bytes, size_t map_len,
@@ -916,7 +919,7 @@ SMCACHE_API void smcache_trace_free(smcache_trace* trace) {
 // ---- symbolication -----------------------------------------------------------------------
 
 SMCACHE_API const char* smcache_function_rule_name(int32_t rule) {
-  if (rule < 0 || rule > SMCACHE_FUNCTION_AS_PRINTED) return "unknown";
+  if (rule < 0 || rule > SMCACHE_FUNCTION_ORIGINAL_FUNCTION) return "unknown";
   // function_rule_name() returns views of string literals: NUL-terminated.
   return smcache::function_rule_name(static_cast<smcache::FunctionRule>(rule)).data();
 }

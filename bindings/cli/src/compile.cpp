@@ -77,11 +77,16 @@ bool is_javascript(const std::string& path, std::span<const std::uint8_t> bytes)
   return true;
 }
 
-std::vector<std::uint8_t> read_stdin() {
+// Reads standard input, refusing more than `max_bytes` (CompileOptions::max_input_bytes) before
+// holding much more than that in memory.
+std::vector<std::uint8_t> read_stdin(std::uint64_t max_bytes) {
   std::vector<std::uint8_t> bytes;
   std::size_t size = 0;
   bytes.resize(std::size_t{1} << 16);
   for (;;) {
+    if (size > max_bytes) {
+      fail("<stdin>: input: more than the limit of " + std::to_string(max_bytes) + " bytes");
+    }
     if (size == bytes.size()) bytes.resize(bytes.size() * 2);
     const ssize_t n = ::read(0, bytes.data() + size, bytes.size() - size);
     if (n < 0) {
@@ -135,9 +140,9 @@ int run_compile(const ParsedArgs& args, Writer& /*out*/) {
   const std::string shown_map = from_stdin ? "<stdin>" : map_path;
   std::vector<std::uint8_t> input;
   if (from_stdin) {
-    input = read_stdin();
+    input = read_stdin(options.max_input_bytes);
   } else {
-    auto r = read_file(map_path);
+    auto r = read_file(map_path, options.max_input_bytes);
     if (!r) fail(message_with_path(r.error(), map_path));
     input = std::move(r).value();
   }

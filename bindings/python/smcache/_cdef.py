@@ -49,8 +49,10 @@ typedef struct smcache_compile_options {
   uint64_t max_input_bytes;
   uint64_t max_tokens;
   int32_t include_sources_content;
-  uint32_t reserved;
+  uint32_t flags;
 } smcache_compile_options;
+
+#define SMCACHE_COMPILE_NO_FUNCTION_TABLE 0x1u
 
 typedef struct smcache_token {
   uint32_t generated_line;
@@ -207,7 +209,8 @@ enum smcache_function_rule {
   SMCACHE_FUNCTION_CALLER_CALL_SITE = 1,
   SMCACHE_FUNCTION_CALLER_CALL_SITE_NEXT_TOKEN = 2,
   SMCACHE_FUNCTION_MINIFIED = 3,
-  SMCACHE_FUNCTION_AS_PRINTED = 4
+  SMCACHE_FUNCTION_AS_PRINTED = 4,
+  SMCACHE_FUNCTION_ORIGINAL_FUNCTION = 5
 };
 
 enum smcache_unresolved_reason {

@@ -155,10 +155,12 @@ def _fspath(path: PathLike) -> bytes:
 
 
 def _options(include_sources_content: bool, block_token_count: int,
-             max_input_bytes: Optional[int], max_tokens: Optional[int]):
+             max_input_bytes: Optional[int], max_tokens: Optional[int],
+             function_table: bool = True):
     opts = ffi.new("smcache_compile_options *")
     lib.smcache_compile_options_init(opts)
     opts.include_sources_content = 1 if include_sources_content else 0
+    opts.flags = 0 if function_table else lib.SMCACHE_COMPILE_NO_FUNCTION_TABLE
     opts.block_token_count = block_token_count
     if max_input_bytes is not None:
         opts.max_input_bytes = max_input_bytes
@@ -169,7 +171,8 @@ def _options(include_sources_content: bool, block_token_count: int,
 
 def compile(map_bytes: Union[bytes, bytearray, memoryview, str], *,
             include_sources_content: bool = True, block_token_count: int = 64,
-            max_input_bytes: Optional[int] = None, max_tokens: Optional[int] = None) -> bytes:
+            max_input_bytes: Optional[int] = None, max_tokens: Optional[int] = None,
+            function_table: bool = True) -> bytes:
     """Compiles a JSON source map (regular or index map, ECMA-426) and returns the cache bytes.
 
     ``map_bytes`` is the map's JSON text (``str`` is encoded as UTF-8). Deterministic: the same
@@ -179,7 +182,8 @@ def compile(map_bytes: Union[bytes, bytearray, memoryview, str], *,
     Options: ``include_sources_content`` (copy sourcesContent; off gives names only),
     ``block_token_count`` (tokens per packed block, a power of two 1..4096: smaller is faster to
     look up and larger on disk), ``max_input_bytes`` and ``max_tokens`` (limits for untrusted
-    input; defaults 2 GiB and 500 million).
+    input; defaults 2 GiB and 500 million), ``function_table`` (record the original functions
+    found in sourcesContent, which name symbolicated frames; SPEC.md §6.10).
     """
     if isinstance(map_bytes, str):
         map_bytes = map_bytes.encode("utf-8")
@@ -187,7 +191,8 @@ def compile(map_bytes: Union[bytes, bytearray, memoryview, str], *,
     out = ffi.new("uint8_t **")
     out_len = ffi.new("size_t *")
     _call(lib.smcache_compile, src, len(src),
-          _options(include_sources_content, block_token_count, max_input_bytes, max_tokens),
+          _options(include_sources_content, block_token_count, max_input_bytes, max_tokens,
+                   function_table),
           out, out_len)
     try:
         return ffi.unpack(ffi.cast("char *", out[0]), out_len[0])
@@ -197,13 +202,15 @@ def compile(map_bytes: Union[bytes, bytearray, memoryview, str], *,
 
 def compile_file(map_path: PathLike, cache_path: PathLike, *,
                  include_sources_content: bool = True, block_token_count: int = 64,
-                 max_input_bytes: Optional[int] = None, max_tokens: Optional[int] = None) -> None:
+                 max_input_bytes: Optional[int] = None, max_tokens: Optional[int] = None,
+                 function_table: bool = True) -> None:
     """Reads the map at ``map_path``, compiles it and writes ``cache_path`` atomically
     (``cache_path`` never holds a partial file). Options as :func:`compile`. Raises
     :class:`InvalidSourceMap`, or :class:`OSError` (``FileNotFoundError``,
     ``PermissionError``, ...) for file problems."""
     _call(lib.smcache_compile_file, _fspath(map_path), _fspath(cache_path),
-          _options(include_sources_content, block_token_count, max_input_bytes, max_tokens))
+          _options(include_sources_content, block_token_count, max_input_bytes, max_tokens,
+                   function_table))
 
 
 def _as_bytes(what: str, data) -> bytes:

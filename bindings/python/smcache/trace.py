@@ -31,7 +31,7 @@ def _names(fn, count: int) -> tuple:
 
 
 # Index -> name, from the library itself (the names `smcache symbolicate --json` prints).
-_FUNCTION_RULES = _names(lib.smcache_function_rule_name, lib.SMCACHE_FUNCTION_AS_PRINTED + 1)
+_FUNCTION_RULES = _names(lib.smcache_function_rule_name, lib.SMCACHE_FUNCTION_ORIGINAL_FUNCTION + 1)
 _UNRESOLVED_REASONS = _names(lib.smcache_unresolved_reason_name,
                              lib.SMCACHE_UNRESOLVED_NO_MAPPING + 1)
 

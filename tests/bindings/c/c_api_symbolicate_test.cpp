@@ -56,11 +56,17 @@ std::string_view sv(const char* p, size_t n) {
   return p == nullptr ? std::string_view{} : std::string_view(p, n);
 }
 
-std::vector<uint8_t> compile_ok(std::string_view json) {
+// With `flags` SMCACHE_COMPILE_NO_FUNCTION_TABLE (the default for these tests, which exercise
+// the caller rules; the table's rule is checked through the example bundle and the CLI), or 0.
+std::vector<uint8_t> compile_ok(std::string_view json,
+                                uint32_t flags = SMCACHE_COMPILE_NO_FUNCTION_TABLE) {
   uint8_t* out = nullptr;
   size_t len = 0;
   smcache_error err{};
-  EXPECT_EQ(smcache_compile(reinterpret_cast<const uint8_t*>(json.data()), json.size(), nullptr,
+  smcache_compile_options options;
+  smcache_compile_options_init(&options);
+  options.flags = flags;
+  EXPECT_EQ(smcache_compile(reinterpret_cast<const uint8_t*>(json.data()), json.size(), &options,
                             &out, &len, &err),
             0)
       << err.message;
@@ -270,7 +276,8 @@ TEST(CTraceNames, RuleAndReasonNames) {
                "caller-call-site-next-token");
   EXPECT_STREQ(smcache_function_rule_name(SMCACHE_FUNCTION_MINIFIED), "minified");
   EXPECT_STREQ(smcache_function_rule_name(SMCACHE_FUNCTION_AS_PRINTED), "as-printed");
-  EXPECT_STREQ(smcache_function_rule_name(5), "unknown");
+  EXPECT_STREQ(smcache_function_rule_name(SMCACHE_FUNCTION_ORIGINAL_FUNCTION), "original-function");
+  EXPECT_STREQ(smcache_function_rule_name(6), "unknown");
   EXPECT_STREQ(smcache_function_rule_name(-1), "unknown");
   EXPECT_STREQ(smcache_unresolved_reason_name(SMCACHE_UNRESOLVED_NONE), "none");
   EXPECT_STREQ(smcache_unresolved_reason_name(SMCACHE_UNRESOLVED_NATIVE), "native");
@@ -648,7 +655,7 @@ TEST(CCompileJs, MapBytesGiven) {
   smcache_error err{};
   // No sourceMappingURL needed when the map is given: the result is compile()'s.
   ASSERT_EQ(compile_js(kJs, &map, nullptr, nullptr, &out, &err), 0) << err.message;
-  EXPECT_EQ(out, compile_ok(kMap));
+  EXPECT_EQ(out, compile_ok(kMap, 0));
   EXPECT_EQ(debug_id_of(out), "");
   // A debugId comment in the JS becomes the cache's.
   const std::string js = std::string(kJs) + "//# debugId=85314830-023f-4cf1-a267-535f4e37bb17\n";
@@ -675,7 +682,7 @@ TEST(CCompileJs, RelativeMapPathResolvesAgainstJsPath) {
   std::vector<uint8_t> out;
   smcache_error err{};
   ASSERT_EQ(compile_js(js, nullptr, js_path.c_str(), nullptr, &out, &err), 0) << err.message;
-  EXPECT_EQ(out, compile_ok(kMap));
+  EXPECT_EQ(out, compile_ok(kMap, 0));
   // Confined to a root: inside is fine, outside is refused.
   const std::string root = dir.path().string();
   ASSERT_EQ(compile_js(js, nullptr, js_path.c_str(), root.c_str(), &out, &err), 0) << err.message;

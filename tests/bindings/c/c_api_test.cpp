@@ -159,7 +159,7 @@ TEST(CApiCompile, OptionsInitGivesDefaults) {
   EXPECT_EQ(o.version, static_cast<uint32_t>(SMCACHE_COMPILE_OPTIONS_VERSION));
   EXPECT_EQ(o.block_token_count, 64u);
   EXPECT_EQ(o.include_sources_content, 1);
-  EXPECT_EQ(o.reserved, 0u);
+  EXPECT_EQ(o.flags, 0u);  // the function table is on by default
   EXPECT_GT(o.max_input_bytes, 0u);
   EXPECT_GT(o.max_tokens, 0u);
   smcache_compile_options_init(nullptr);  // tolerated
@@ -222,7 +222,7 @@ TEST(CApiCompile, RejectsBadOptions) {
   EXPECT_EQ(err.code, SMCACHE_E_INVALID_ARGUMENT);
 
   smcache_compile_options_init(&o);
-  o.reserved = 1;
+  o.flags = 0x2;  // an unknown flag bit
   EXPECT_EQ(smcache_compile(map, kMap.size(), &o, &out, &len, &err), -1);
   EXPECT_EQ(err.code, SMCACHE_E_INVALID_ARGUMENT);
 

@@ -113,15 +113,15 @@ def test_checkout_render_equals_cli_text(checkout_cache, checkout_cache_path, co
 
 
 def test_checkout_frames(checkout_cache):
-    # What the example is about, independent of the CLI: original names from the callers' call
-    # sites, the minified name where no caller names the frame, native frames kept.
+    # What the example is about, independent of the CLI: original names from the function table
+    # (the innermost original function around each mapped position), native frames kept.
     r = smcache.symbolicate(TRACE, checkout_cache, context=2)
     assert r.lines[0].is_frame is False
     assert r.lines[0].raw.startswith("ValidationError: ")
     first = r.frames[0]
     assert (first.function, first.source, first.line, first.column) == (
         "assertCents", "../src/validation.js", 23, 10)  # 0-based: line 24, column 11 printed
-    assert first.function_rule == "caller-call-site" and not first.minified
+    assert first.function_rule == "original-function" and not first.minified
     assert first.generated == smcache.GeneratedFrame(
         url="./dist/app.min.js", line=0, column=151, function="r", alias=None, async_cause=None,
         style="v8", is_async=False, is_constructor=False, is_native=False, is_eval=False)
@@ -134,10 +134,10 @@ def test_checkout_frames(checkout_cache):
     native = [f for f in r.frames if f.generated.is_native]
     assert len(native) == 1 and native[0].unresolved_reason == "native"
     assert native[0].function == "Array.map" and native[0].function_rule == "as-printed"
-    minified = [f for f in r.frames if f.minified]
-    assert minified and all(f.function_rule == "minified" for f in minified)
-    assert minified[0].function == "Object.apply"
-    assert "[minified]" in r.render()
+    # Every resolved frame is inside an original function: none keeps a minified name.
+    assert not [f for f in r.frames if f.minified]
+    assert "[minified]" not in r.render()
+    assert "Cart.pricedLines" in names and "async main" in names and "<anonymous>" in names
 
 
 @needs_cli
@@ -326,8 +326,9 @@ def test_resolver_callable_errors(checkout_cache):
 
 def test_resolver_callable_mixing_caches(checkout_map):
     # Two Cache objects for the same file: each frame resolves, but a frame is named from its
-    # caller only when both use the same Cache, so every frame falls back to its minified name.
-    data = smcache.compile(checkout_map)
+    # caller only when both use the same Cache, so without a function table every frame falls
+    # back to its minified name.
+    data = smcache.compile(checkout_map, function_table=False)
     caches = [smcache.Cache.from_bytes(data), smcache.Cache.from_bytes(data)]
     count = iter(range(100))
     r = smcache.symbolicate(TRACE, lambda f: caches[next(count) % 2], context=None)

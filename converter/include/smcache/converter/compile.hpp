@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -41,8 +42,12 @@ Result<Ok> compile_file(const std::filesystem::path& map_path,
                         const std::filesystem::path& cache_path,
                         const CompileOptions& options = {});
 
-// Reads a whole file. Errors: io.
-Result<std::vector<std::uint8_t>> read_file(const std::filesystem::path& path);
+// Reads a whole file. A regular file larger than `max_bytes` is refused from its size, before
+// anything is read (Errc::limit_exceeded); other files stop being read past it. Errors: io,
+// limit_exceeded.
+Result<std::vector<std::uint8_t>> read_file(
+    const std::filesystem::path& path,
+    std::uint64_t max_bytes = std::numeric_limits<std::uint64_t>::max());
 
 // Writes `bytes` to `path` atomically: a temporary file beside it, fsync, rename, fsync of the
 // directory. On any error the temporary file is removed and `path` is untouched. Errors: io.

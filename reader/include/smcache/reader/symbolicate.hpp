@@ -9,6 +9,11 @@
 // FUNCTION NAMES. The name of the mapping at a frame's own position names what is called there
 // (the callee), not the function the frame is in: at `at b (bundle.js:1:120)` it may say
 // `saveDraft` while `b` is `onSubmit`. So it is never used as the frame's function. Instead:
+//   0. original-function: the innermost function of the ORIGINAL source enclosing the frame's
+//      mapped position, from the cache's function table (SPEC §6.10: the converter scans
+//      sourcesContent for function ranges and their names). Anonymous functions read
+//      "<anonymous>". Used whenever the table has a function there; top-level code, sources
+//      without content and caches without a table fall through to the caller rules:
 //   1. caller-call-site: the frame below in the trace (frame i+1, the caller) stopped at the call
 //      that entered frame i. If a mapping of the same cache starts EXACTLY at the caller's
 //      generated position and has a name, that name is frame i's function. A mapping that merely
@@ -54,10 +59,12 @@ enum class FunctionRule : std::uint8_t {
                                     // against sourcesContent
   minified = 3,                     // the trace's own name, from the generated (minified) code
   as_printed = 4,                   // an unresolved frame: its name exactly as the trace printed it
-  // 5.. reserved for scope-based rules (issue 8).
+  original_function = 5,            // the innermost original function enclosing the mapped position
+  // 6.. reserved (scopes, generated-function table).
 };
 
-// "none", "caller-call-site", "caller-call-site-next-token", "minified", "as-printed".
+// "none", "caller-call-site", "caller-call-site-next-token", "minified", "as-printed",
+// "original-function".
 inline std::string_view function_rule_name(FunctionRule rule) noexcept {
   switch (rule) {
     case FunctionRule::none:
@@ -70,6 +77,8 @@ inline std::string_view function_rule_name(FunctionRule rule) noexcept {
       return "minified";
     case FunctionRule::as_printed:
       return "as-printed";
+    case FunctionRule::original_function:
+      return "original-function";
   }
   return "unknown";
 }
@@ -251,6 +260,15 @@ inline std::optional<Token> next_token(const Cache& cache, std::uint32_t line,
   return next;
 }
 
+// Rule 0: names a resolved frame from the function table; false when the table has nothing there.
+inline bool name_from_function_table(SymbolicatedFrame& f) noexcept {
+  const auto fn = f.cache->enclosing_function(f.source_index, f.line, f.column);
+  if (!fn) return false;
+  f.function = fn->name && !fn->name->empty() ? *fn->name : std::string_view("<anonymous>");
+  f.function_rule = FunctionRule::original_function;
+  return true;
+}
+
 // Names frame `i` of `out` (resolved) from its caller, out[i + 1].
 inline void name_from_caller(std::vector<SymbolicatedFrame>& out, std::size_t i) {
   SymbolicatedFrame& f = out[i];
@@ -352,7 +370,7 @@ std::vector<SymbolicatedFrame> symbolicate(std::span<const TraceLine> lines, Res
   for (std::size_t i = 0; i < out.size(); ++i) {
     SymbolicatedFrame& f = out[i];
     if (!f.is_frame || !f.resolved) continue;
-    name_from_caller(out, i);
+    if (!name_from_function_table(f)) name_from_caller(out, i);
     if (!options.include_context) continue;
     const auto info = f.cache->source(f.source_index);
     if (!info || !info->content || f.line >= info->line_count) continue;
@@ -385,7 +403,8 @@ inline std::string display_function(const SymbolicatedFrame& f) {
   std::string s;
   if (f.function.empty()) return s;
   if (f.frame.is_async) s += "async ";
-  if (f.frame.is_constructor) s += "new ";
+  // The function table already spells constructors "new C".
+  if (f.frame.is_constructor && !f.function.starts_with("new ")) s += "new ";
   s += f.function;
   const bool from_trace =
       f.function_rule == FunctionRule::minified || f.function_rule == FunctionRule::as_printed;
