@@ -24,8 +24,8 @@ inline constexpr std::int64_t kVlqMax = (std::int64_t{1} << 31) - 1;
 
 enum class VlqStatus : std::uint8_t {
   ok,
-  bad_char,   // a byte that is not a base64 digit (also '=' padding and ',' ';' mid-value)
-  truncated,  // the last digit has its continuation bit set: the input ends mid-value
+  bad_char,   // a byte that is not a base64 digit (also '=' padding)
+  truncated,  // the input ends, or ',' or ';' comes, while a digit's continuation bit is set
   overflow,   // the value does not fit in a signed 32-bit integer
 };
 

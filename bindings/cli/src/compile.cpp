@@ -20,7 +20,7 @@ namespace {
 constexpr OptionSpec kOptions[] = {
     {"output", 'o', true},   {"no-sources-content", 0, false},
     {"block-size", 0, true}, {"verbose", 'v', false},
-    {"root", 0, true},
+    {"root", 0, true},       {"no-function-table", 0, false},
 };
 
 constexpr std::string_view kHelp =
@@ -45,6 +45,8 @@ constexpr std::string_view kHelp =
     "  -o, --output CACHE      the cache file to write (required)\n"
     "      --no-sources-content\n"
     "                          leave sourcesContent out of the cache (source names only)\n"
+    "      --no-function-table leave out the original functions found in sourcesContent,\n"
+    "                          which name symbolicated frames (SPEC.md 6.10)\n"
     "      --block-size N      tokens per packed block, a power of two 1..4096 (default 64):\n"
     "                          smaller is faster to look up and larger on disk\n"
     "      --root DIR          JS only: the map must lie inside DIR ('..' may not leave it), and\n"
@@ -123,6 +125,7 @@ int run_compile(const ParsedArgs& args, Writer& /*out*/) {
 
   CompileOptions options;
   options.include_sources_content = !args.has("no-sources-content");
+  options.function_table = !args.has("no-function-table");
   if (const auto block = args.value("block-size")) {
     const auto n = parse_u32(*block);
     if (!n || *n == 0 || *n > 4096 || (*n & (*n - 1)) != 0) {
