@@ -147,3 +147,21 @@ TEST(MustFail, EveryFileInTheDirectoryIsInTheTable) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Prefault, TouchesEveryPageAndChangesNoAnswer) {
+  auto cache = smcache::Cache::open(kData / "golden/spec-example.smc");
+  ASSERT_TRUE(cache) << cache.error().message;
+  const auto before = cache->lookup(0, 4);
+  const std::uint64_t size = cache->bytes().size();
+  EXPECT_EQ(cache->prefault(), (size + 4095) / 4096);
+  const auto after = cache->lookup(0, 4);
+  ASSERT_TRUE(before.has_value() && after.has_value());
+  EXPECT_EQ(before->line, after->line);
+  EXPECT_EQ(before->column, after->column);
+  EXPECT_EQ(before->name, after->name);
+  EXPECT_TRUE(cache->verify());
+}
+
+}  // namespace

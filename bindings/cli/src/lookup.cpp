@@ -16,6 +16,7 @@ constexpr OptionSpec kOptions[] = {
     {"one-based", 0, false},
     {"bias", 0, true},
     {"all", 0, false},
+    {"prefault", 0, false},
 };
 
 constexpr std::string_view kHelp =
@@ -45,6 +46,8 @@ constexpr std::string_view kHelp =
     "                      GetOriginalPositions): an element is null for a mapping without a\n"
     "                      source, and the array is [] when there is no such position; not\n"
     "                      combinable with --bias\n"
+    "      --prefault      read the whole cache into memory before the first query (for\n"
+    "                      latency-critical readers: no query waits on the disk)\n"
     "  -h, --help          print this help\n"
     "\n"
     "Exit status: 0 ok (also when nothing maps), 1 unreadable or corrupt cache, or a malformed\n"
@@ -233,6 +236,7 @@ int run_lookup(const ParsedArgs& args, Writer& out) {
   }
 
   const Cache cache = open_cache_or_fail(ops[0]);
+  if (args.has("prefault")) cache.prefault();
   Answerer answerer(cache, one_based, bias, all);
   if (ops.size() == 3) {
     answerer.answer(out, q);

@@ -22,10 +22,8 @@ namespace smcache::cli {
 namespace {
 
 constexpr OptionSpec kOptions[] = {
-    {"cache", 0, true},
-    {"cache-dir", 0, true},
-    {"context", 'C', true},
-    {"json", 0, false},
+    {"cache", 0, true}, {"cache-dir", 0, true}, {"context", 'C', true},
+    {"json", 0, false}, {"prefault", 0, false},
 };
 
 constexpr std::uint32_t kMaxContext = 1000;
@@ -71,6 +69,7 @@ constexpr std::string_view kHelp =
     "                      \"pre_context\", \"context_line\", \"post_context\"; function_rule is\n"
     "                      caller-call-site, caller-call-site-next-token, minified, as-printed\n"
     "                      (unresolved frames) or none\n"
+    "      --prefault      with --cache: read the whole cache into memory before symbolicating\n"
     "  -h, --help          print this help\n"
     "\n"
     "Exit status: 0 when the trace was read and symbolicated, also when some frames stay\n"
@@ -126,6 +125,7 @@ int run_symbolicate(const ParsedArgs& args, Writer& out) {
   std::optional<CacheDirectory> dir;
   if (cache_file) {
     single.emplace(open_cache_or_fail(*cache_file));
+    if (args.has("prefault")) single->prefault();
   } else {
     auto d = CacheDirectory::open(*cache_dir);
     if (!d) fail(message_with_path(d.error(), *cache_dir));
