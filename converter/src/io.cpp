@@ -23,6 +23,8 @@
 #include <smcache/converter/model.hpp>
 #include <smcache/format/checksum.hpp>
 
+#include "unique_fd.hpp"
+
 namespace smcache {
 namespace {
 
@@ -50,25 +52,7 @@ auto guard(F&& f) -> decltype(f()) {
   }
 }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  // Closes now and reports close(2)'s errno (0 on success): a delayed write error may surface here.
-  int close() {
-    const int fd = fd_;
-    fd_ = -1;
-    return ::close(fd) == 0 ? 0 : errno;
-  }
-
- private:
-  int fd_;
-};
+using detail::Fd;
 
 // Reads the whole file; inputs past `max_bytes` are refused before reading when the size is known
 // (regular files) and as soon as they are exceeded otherwise (pipes, /proc files).

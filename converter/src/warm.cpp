@@ -34,6 +34,8 @@
 #include <smcache/converter/warm.hpp>
 #include <smcache/format/layout.hpp>
 
+#include "unique_fd.hpp"
+
 namespace smcache {
 namespace {
 
@@ -154,19 +156,7 @@ void walk(const fs::path& dir, const std::string& rel, std::uint32_t source_inde
   }
 }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+using detail::Fd;
 
 bool pread_all(int fd, std::uint64_t offset, std::size_t n, std::uint8_t* out) {
   while (n > 0) {
