@@ -19,7 +19,7 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$jobs"
 
 step "ctest (Release)"
-ctest --test-dir build --output-on-failure -j "$jobs"
+ctest --test-dir build --output-on-failure -j "$jobs" --timeout 600
 
 if ((sanitize)); then
   step "build (ASan+UBSan) in build-asan/"
@@ -29,13 +29,13 @@ if ((sanitize)); then
   # The soak forks while threads run, which can deadlock in a sanitizer runtime: Release only.
   step "ctest (ASan+UBSan; the Python suite and the soak run in the Release build only)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE "python|consumer|soak"
+    ctest --test-dir build-asan --output-on-failure -j "$jobs" --timeout 600 -LE "python|consumer|soak"
 
   step "ThreadSanitizer: many threads on one open cache, in build-tsan/"
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMCACHE_SANITIZE=thread \
     -DSMCACHE_BUILD_BENCH=OFF >/dev/null
   cmake --build build-tsan -j "$jobs" --target concurrent_lookup_test
-  TSAN_OPTIONS=halt_on_error=1 build-tsan/bin/concurrent_lookup_test
+  TSAN_OPTIONS=halt_on_error=1 timeout 900 build-tsan/bin/concurrent_lookup_test
 
   step "fuzzing (libFuzzer, ASan+UBSan) in build-fuzz/, ${FUZZ_SECONDS:-20} s per target"
   FUZZ_SECONDS=${FUZZ_SECONDS:-20} JOBS="$jobs" bash scripts/fuzz.sh

@@ -171,21 +171,6 @@ TEST(Soak, LookupsWhileCachesAreReplacedByRename) {
   for (const Config& cfg : configs) {
     const auto deadline =
         Clock::now() + std::chrono::milliseconds(static_cast<long>(per_config * 1000));
-    // The writer: replaces every cache by rename, alternating versions, as `warm` would.
-    std::atomic<bool> stop{false};
-    std::uint64_t replacements = 0;
-    std::thread writer([&] {
-      int v = 1;
-      while (!stop.load()) {
-        for (int c = 0; c < kCaches; ++c) {
-          auto w = write_file_atomic(cache_path(f, c), f.versions[c][v].bytes);
-          if (!w) std::fprintf(stderr, "soak: write: %s\n", w.error().message.c_str());
-          ++replacements;
-        }
-        v ^= 1;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      }
-    });
     std::vector<std::pair<pid_t, int>> children;
     for (int p = 0; p < cfg.processes; ++p) {
       int fds[2];
@@ -201,6 +186,23 @@ TEST(Soak, LookupsWhileCachesAreReplacedByRename) {
       ::close(fds[1]);
       children.emplace_back(pid, fds[0]);
     }
+    // The writer: replaces every cache by rename, alternating versions, as `warm` would. It
+    // starts after the fork()s, so each reader child is forked from a single-threaded parent
+    // (forking while a thread runs can deadlock a child inside a sanitizer runtime or malloc).
+    std::atomic<bool> stop{false};
+    std::uint64_t replacements = 0;
+    std::thread writer([&] {
+      int v = 1;
+      while (!stop.load()) {
+        for (int c = 0; c < kCaches; ++c) {
+          auto w = write_file_atomic(cache_path(f, c), f.versions[c][v].bytes);
+          if (!w) std::fprintf(stderr, "soak: write: %s\n", w.error().message.c_str());
+          ++replacements;
+        }
+        v ^= 1;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    });
     const auto start = Clock::now();
     Counts total;
     for (const auto& [pid, fd] : children) {

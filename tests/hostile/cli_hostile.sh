@@ -125,7 +125,14 @@ echo "paths: $n files written, all content-addressed inside DIR"
 # --- a 3 GiB sparse input fails fast with a clear error, no 3 GiB read ---
 truncate -s 3G big.map || { echo "SKIPPED part: truncate failed" >&2; exit 77; }
 # 1 GiB of address space: reading the file into memory would fail; the limit must come first.
-( ulimit -v 1048576; "$S" compile big.map -o big.smc ) >out.txt 2>err.txt
+# A sanitized build reserves terabytes of shadow memory at start-up, so there the address-space
+# cap cannot be used; the message check below still proves the size limit came first.
+if [[ -n ${SMCACHE_SANITIZE:-} ]]; then
+  echo "note: SMCACHE_SANITIZE=$SMCACHE_SANITIZE: 3 GiB input checked without ulimit -v"
+  "$S" compile big.map -o big.smc >out.txt 2>err.txt
+else
+  ( ulimit -v 1048576; "$S" compile big.map -o big.smc ) >out.txt 2>err.txt
+fi
 status=$?
 rm -f big.map
 [[ $status == 1 ]] || fail "3 GiB input: exit $status, expected 1: $(cat err.txt)"

@@ -32,6 +32,7 @@ class Writer {
     buf_[pos_++] = c;
   }
   void put(std::string_view s) {
+    if (s.empty()) return;  // s.data() may be null; memcpy's pointers must not be
     if (s.size() <= cap_ - pos_) {
       std::memcpy(buf_.get() + pos_, s.data(), s.size());
       pos_ += s.size();
