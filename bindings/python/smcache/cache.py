@@ -21,7 +21,6 @@ import enum
 import os
 import struct
 from dataclasses import dataclass
-from itertools import repeat as _repeat
 from typing import (
     Iterable,
     Callable,
@@ -310,37 +309,7 @@ _unpack_token = _TOKEN.unpack_from
 _iter_unpack_token = _TOKEN.iter_unpack
 # Bound on the per-cache decoded-name memo (entries); past it names are decoded each time.
 _NAME_CACHE_LIMIT = 1 << 16
-_BOOL = (False, True)
 
-
-def _token_columns():
-    """How lookup_many reads a smcache_token array column by column: memoryview casts of the
-    array to uint32 ("I"), to pointer-sized words and to bytes, and each field's (start, step)
-    in them, so that one strided slice gives a field of every token. None when the layout does
-    not allow it (lookup_many then unpacks token by token)."""
-    size = ffi.sizeof("smcache_token")
-
-    def at(field, unit):
-        offset = ffi.offsetof("smcache_token", field)
-        return (offset // unit, size // unit) if offset % unit == 0 else None
-
-    if (_WORD not in (4, 8) or size % 4 or size % _WORD
-            or struct.calcsize("I") != 4 or struct.calcsize("Q") != 8):
-        return None
-    fields = {f: at(f, 4) for f in ("generated_line", "generated_column", "source_index",
-                                    "line", "column")}
-    fields.update(name=at("name", _WORD), name_len=at("name_len", _WORD),
-                  ignored=at("ignored", 1))
-    if None in fields.values():
-        return None
-    return "Q" if _WORD == 8 else "I", fields
-
-
-_COLUMNS = _token_columns()
-# Below this many positions lookup_many reads token by token: reading by columns has a fixed
-# cost (views, slices, lists) that pays off from about 16 positions (callgrind instruction
-# counts per position, batches of 1, 4, 24, 1000).
-_COLUMNS_MIN_BATCH = 16
 
 # Token buffers for single lookups: (cdata, buffer over it). list.pop and list.append are atomic,
 # so each concurrent caller gets its own slot without a lock.
@@ -573,59 +542,6 @@ class Cache:
             hits = _call(_lookup_many, h, c_positions, c_positions + n, n, bias, tokens, found)
         if hits == 0:
             return [None] * n
-        if n < _COLUMNS_MIN_BATCH or _COLUMNS is None:
-            return self._tokens_one_by_one(h, tokens, found)
-        # Column by column: one strided slice of the token array per field, dictionary lookups
-        # mapped over whole columns, and the Tokens made by map() over zip(): no Python-level
-        # loop over the positions and one object allocated per answer (the Token). The C side
-        # zeroes the token of a position without an answer (source 0, no name): it is built
-        # like the others and replaced by None at the end.
-        word, at = _COLUMNS
-        raw = memoryview(ffi.buffer(tokens))
-        u32 = raw.cast("I")
-        words = raw.cast(word)
-        start, step = at["source_index"]
-        indices = u32[start::step].tolist()
-        source_names = self._source_names
-        try:
-            sources = list(map(source_names.__getitem__, indices))
-        except KeyError:  # first sight of a source: decode the batch's new ones
-            for index in set(indices).difference(source_names):
-                self._load_source_name(h, index)
-            sources = list(map(source_names.__getitem__, indices))
-        start, step = at["name"]
-        addresses = words[start::step].tolist()
-        start, step = at["name_len"]
-        lengths = words[start::step].tolist()
-        try:
-            if list(map(self._name_lens.__getitem__, addresses)) == lengths:
-                names = list(map(self._names.__getitem__, addresses))
-            else:  # an address with two lengths (a corrupt, overlapping string table)
-                names = list(map(self._name, addresses, lengths))
-        except KeyError:  # a name not decoded yet
-            names = list(map(self._name, addresses, lengths))
-        start, step = at["ignored"]
-        ignored_bytes = raw[start::step].tobytes()
-        ignored = map(_BOOL.__getitem__, ignored_bytes) if 1 in ignored_bytes else _repeat(False)
-
-        def column(field):
-            start, step = at[field]
-            return u32[start::step]
-
-        out = list(map(_tuple_new, _repeat(Token), zip(
-            sources, column("line"), column("column"), names, indices, ignored,
-            column("generated_line"), column("generated_column"))))
-        if hits != n:
-            misses = ffi.buffer(found)[:]
-            i = misses.find(0)
-            while i >= 0:
-                out[i] = None
-                i = misses.find(0, i + 1)
-        return out
-
-    def _tokens_one_by_one(self, h, tokens, found) -> List[Optional[Token]]:
-        """lookup_many's answers token by token (lookup()'s steps, inlined): for small batches,
-        where reading by columns costs more than it saves, or a layout that does not allow it."""
         out: List[Optional[Token]] = []
         append = out.append
         source_names = self._source_names

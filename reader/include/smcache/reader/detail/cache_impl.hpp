@@ -268,8 +268,9 @@ struct Cache::Impl {
     const std::uint32_t whole_first = (lo >> block_shift) + ((lo & block_mask) != 0 ? 1 : 0);
     const std::uint32_t whole_end = hi >> block_shift;
     if (whole_first + 1 < whole_end) {  // one whole block: nothing to gain
-      // Branch-free (the comparisons are unpredictable), prefetching the record either way of
-      // the next probe: the records of a long line do not stay in the cache between lookups.
+      // Branch-free (the comparisons are unpredictable), prefetching the records of the next
+      // two probes whichever way the comparisons go (6 records): the records of a long line do
+      // not stay in the cache between lookups. (One probe ahead, or three, measured slower.)
       const std::uint8_t* const keys = blocks + 4;  // base[0] of record b at keys + 32 * b
       const auto key = [keys](std::uint32_t b) {
         return format::load_le<std::uint32_t>(keys + (static_cast<std::size_t>(b) << 5));
@@ -277,8 +278,14 @@ struct Cache::Impl {
       std::uint32_t b_first = whole_first, b_count = whole_end - whole_first;
       while (b_count > 1) {
         const std::uint32_t half = b_count / 2;
-        __builtin_prefetch(keys + (static_cast<std::size_t>(b_first + half / 2) << 5));
-        __builtin_prefetch(keys + (static_cast<std::size_t>(b_first + half + half / 2) << 5));
+        const std::uint32_t h1 = (b_count - half) / 2;
+        const std::uint32_t h2 = (b_count - half - h1) / 2;
+        __builtin_prefetch(keys + (static_cast<std::size_t>(b_first + h1) << 5));
+        __builtin_prefetch(keys + (static_cast<std::size_t>(b_first + half + h1) << 5));
+        __builtin_prefetch(keys + (static_cast<std::size_t>(b_first + h2) << 5));
+        __builtin_prefetch(keys + (static_cast<std::size_t>(b_first + h1 + h2) << 5));
+        __builtin_prefetch(keys + (static_cast<std::size_t>(b_first + half + h2) << 5));
+        __builtin_prefetch(keys + (static_cast<std::size_t>(b_first + half + h1 + h2) << 5));
         b_first = before(key(b_first + half)) ? b_first + half : b_first;
         b_count -= half;
       }
@@ -286,12 +293,29 @@ struct Cache::Impl {
       // Tokens from block b_first on are not before col: the answer is <= its first token.
       if (b_first < whole_end) hi = b_first << block_shift;
       if (b_first > whole_first) {
+        // Search from block b_first - 1's first token t on: in a well-formed file t's column
+        // is the block's key, which is before col, so the answer is after t and this search is
+        // the last. Otherwise (a base below its block's minimum) the answer is at or before t.
+        // Searching first and checking t after keeps t's load off the critical path.
         const std::uint32_t t = (b_first - 1) << block_shift;
-        std::uint32_t v;
-        if (!column(t, v)) return false;
-        if (before(v)) lo = t + 1;  // and every token of [lo, t] before it (sorted)
+        std::uint32_t p;
+        if (!partition_range<kUpper>(t, hi, col, p)) return false;
+        if (p > t) {
+          out = p;  // t's column is before col, and so is every column of [lo, t] (sorted)
+          return true;
+        }
+        hi = t;  // t's column is not before col: the answer is in [lo, t]
       }
     }
+    return partition_range<kUpper>(lo, hi, col, out);
+  }
+
+  // partition() over [lo, hi) probing token by token while the range spans blocks, then within
+  // one block with its column header decoded once.
+  template <bool kUpper>
+  bool partition_range(std::uint32_t lo, std::uint32_t hi, std::uint32_t col,
+                       std::uint32_t& out) const noexcept {
+    const auto before = [col](std::uint32_t v) { return kUpper ? v <= col : v < col; };
     std::uint32_t first = lo, count = hi - lo;
     while (count > 0) {
       const std::uint32_t last = first + count - 1;
@@ -308,7 +332,7 @@ struct Cache::Impl {
           return base + format::load_bits(
                             token_data, bit0 + static_cast<std::uint64_t>(it & block_mask) * w, w);
         };
-        while (count > 1) {  // branch-free, as above
+        while (count > 1) {  // branch-free, as in partition()
           const std::uint32_t half = count / 2;
           first = before(value(first + half)) ? first + half : first;
           count -= half;
