@@ -371,15 +371,23 @@ def classify(tok: Tokens, q, ref, peer, peer_sources) -> str:
         return "source name differs"
     if past_end and matches(tok, r[0], peer, peer_sources):
         return "past the line's last mapping: peer answers the line's first"
+    if tok.line[g] == 0 and tok.col[g] == 0:
+        return "mapping to original 0:0: peer answers an earlier mapping"
     for t in range(g - 1, max(0, g - 64) - 1, -1):
         if matches(tok, t, peer, peer_sources):
-            if tok.line[g] == 0 and tok.col[g] == 0:
-                return "mapping to original 0:0: peer answers an earlier mapping"
             return ("answer from an earlier line" if tok.gl[t] != l else
                     "answer from an earlier mapping of the line")
     for t in range(g + 1, min(r[1], g + 65)):
         if matches(tok, t, peer, peer_sources):
             return "answer from a later mapping of the line"
+    # The original position of a nearby mapping with another name: a peer that gives a 1-field
+    # segment the fields of the segment before it (go-sourcemap) answers so around one.
+    near = range(max(0, g - 64), min(len(tok), g + 65))
+    if any(same_source(tok.src[t], peer[0], peer_sources) and tok.line[t] == peer[1]
+           and tok.col[t] == peer[2] for t in near):
+        one_field = any(tok.src[t] < 0 for t in near if abs(t - g) <= 2)
+        return ("1-field segment next to the answer: peer answers a nearby mapping's position"
+                if one_field else "answer from a nearby mapping's position, another name")
     return "other"
 
 
@@ -623,51 +631,94 @@ def bench_map(env: Env, m: dict) -> dict:
     res["cli_mismatches"] += abs(len(cli_out) - len(expected))
     stdin_path = d / "random.txt"
     stdin_path.write_text("".join(f"{l} {c}\n" for l, c in random_qs))
-    walls = [run_rusage([env.cli, "lookup", cache, "-"], stdin_path=stdin_path)[0]
-             for _ in range(args.reps)]
-    res["cli_batch_ns"] = statistics.median(walls) / len(random_qs)
 
-    # smcache native: lookups, cold start (open + first lookup + close)
-    out = run([env.native, "lookup", cache, qr, "--repeats", args.native_reps]).decode().split()
-    res["native_lookup_ns"] = float(out[1])
-    res["native_hash"] = [int(out[4]), int(out[5])]
+    # answers of every peer, checked against smcache's
+    res["peers"] = {p: {} for p in env.peers}
+    for peer in env.peers:
+        log(f"{mid}: {peer} answers")
+        try:
+            text = run(env.peer_cmd(peer, "answers", map_path, qa)).decode()
+            res["peers"][peer]["answers"] = compare_answers(tok, all_qs, ref_lines, text,
+                                                            source_names)
+            fresh = run_json(env.peer_cmd(peer, "rss", map_path, qr))
+            res["peers"][peer]["fresh_ns"] = fresh["ns"]
+            res["peers"][peer]["hwm"] = fresh["hwm"]
+        except Exception as e:  # a peer that cannot read a map is reported, not fatal
+            log(f"{mid}: {peer}: FAILED: {e}")
+            res["peers"][peer]["error"] = str(e)[:300]
+    del tok
+
+    # Timings in rounds: every tool once per round, the order reversed every other round, so
+    # that load from other jobs on a shared machine hits all tools alike; each figure is the
+    # median over the rounds of each round's median.
     l0, c0 = random_qs[0]
-    out = run([env.native, "cold", cache, l0, c0, "--repeats", 51]).decode().split()
-    res["native_cold_ns"] = float(out[1])
-    res["native_cold_first_ns"] = float(out[3])
-    if env.c_bench.exists():
+
+    def time_native():
+        out = run([env.native, "lookup", cache, qr, "--repeats", args.native_reps]).decode()
+        f = out.split()
+        res["native_hash"] = [int(f[4]), int(f[5])]
+        cold = run([env.native, "cold", cache, l0, c0, "--repeats", 51]).decode().split()
+        return {"native_lookup_ns": float(f[1]), "native_cold_ns": float(cold[1]),
+                "native_cold_first_ns": float(cold[3])}
+
+    def time_c():
+        got = {}
         for line in run([env.c_bench, cache, qr, "--repeats", args.native_reps]).decode() \
                 .splitlines():
             f = line.split()
             if f[0] == "answers":
-                res["c_agrees"] = [int(f[1]), int(f[2])] == res["native_hash"]
+                res["c_agrees"] = [int(f[1]), int(f[2])] == res.get("native_hash")
             elif f[0] == "c_lookup_many_batch1000":
-                res["c_many_ns"] = float(f[1])
+                got["c_many_ns"] = float(f[1])
             elif f[0] == "c_lookup":
-                res["c_lookup_ns"] = float(f[1])
+                got["c_lookup_ns"] = float(f[1])
+        return got
 
-    # Python
-    py = run_json([env.python, __file__, "--py-child", "bench", "--cache", cache,
-                   "--qfile", qr, "--reps", args.reps], env=env.env)
-    res["py"] = py
-    res["py_agrees"] = py["hash"] == res["native_hash"]
+    def time_cli():
+        walls = [run_rusage([env.cli, "lookup", cache, "-"], stdin_path=stdin_path)[0]
+                 for _ in range(args.reps)]
+        return {"cli_batch_ns": statistics.median(walls) / len(random_qs)}
 
-    # peers
-    res["peers"] = {}
-    for peer in env.peers:
-        log(f"{mid}: {peer}")
-        pr = {}
-        try:
-            text = run(env.peer_cmd(peer, "answers", map_path, qa)).decode()
-            pr["answers"] = compare_answers(tok, all_qs, ref_lines, text, source_names)
-            pr.update(run_json(env.peer_cmd(peer, "bench", map_path, qr, args.reps)))
-            fresh = run_json(env.peer_cmd(peer, "rss", map_path, qr))
-            pr["fresh_ns"] = fresh["ns"]
-            pr["hwm"] = fresh["hwm"]
-        except Exception as e:  # a peer that cannot read a map is reported, not fatal
-            log(f"{mid}: {peer}: FAILED: {e}")
-            pr["error"] = str(e)[:300]
-        res["peers"][peer] = pr
+    def time_python():
+        py = run_json([env.python, __file__, "--py-child", "bench", "--cache", cache,
+                       "--qfile", qr, "--reps", args.reps], env=env.env)
+        res["py_hash"] = py.pop("hash")
+        res["py_library"] = py.pop("library")
+        return {f"py_{k}": v for k, v in py.items()}
+
+    def time_peer(peer):
+        def fn():
+            if "error" in res["peers"][peer]:
+                return {}
+            try:
+                got = run_json(env.peer_cmd(peer, "bench", map_path, qr, args.reps))
+            except Exception as e:
+                log(f"{mid}: {peer}: bench FAILED: {e}")
+                res["peers"][peer]["error"] = str(e)[:300]
+                return {}
+            return {f"peer:{peer}:{k}": v for k, v in got.items()
+                    if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        return fn
+
+    tools = [time_native, time_cli, time_python] + ([time_c] if env.c_bench.exists() else []) \
+        + [time_peer(p) for p in env.peers]
+    rounds = {}
+    for k in range(args.rounds):
+        log(f"{mid}: timings, round {k + 1} of {args.rounds}")
+        for fn in (tools if k % 2 == 0 else list(reversed(tools))):
+            for key, v in fn().items():
+                rounds.setdefault(key, []).append(v)
+    for key, vs in rounds.items():
+        v = statistics.median(vs)
+        if key.startswith("peer:"):
+            _, peer, name = key.split(":", 2)
+            res["peers"][peer][name] = v
+        elif key.startswith("py_"):
+            res.setdefault("py", {})[key[3:]] = v
+        else:
+            res[key] = v
+    res["rounds"] = args.rounds
+    res["py_agrees"] = res.get("py_hash") == res.get("native_hash")
 
     # (e) private memory, 8 processes
     if not args.no_memory:
@@ -983,7 +1034,8 @@ def render(results) -> str:
         + ", ".join(f"`{k}` {lock.get(k, '?')}" for k in
                     ("@jridgewell/trace-mapping", "source-map", "source-map-js",
                      "@parcel/source-map"))
-        + " (pinned in `bench/compare/package-lock.json`, `npm ci`); "
+        + " (pinned in `bench/compare/package-lock.json`, `npm ci`; `@parcel/source-map` 2.1.1, "
+        "the latest, ships no Linux x64 binary, so 2.1.0); "
         + (f"{ver.get('go')}, `github.com/go-sourcemap/sourcemap` {ver.get('go-sourcemap')} "
            "(Debian `golang-github-go-sourcemap-sourcemap-dev`)" if ver.get("go") else
            "no Go peer"))
@@ -1377,9 +1429,11 @@ def main():
     p.add_argument("--no-synthetic", action="store_true")
     p.add_argument("--peers", default=",".join(PEERS))
     p.add_argument("--queries", type=int, default=100_000)
-    p.add_argument("--reps", type=int, default=5, help="repetitions of the peers' and Python's "
-                   "timings and of the CLI batch")
-    p.add_argument("--native-reps", type=int, default=11)
+    p.add_argument("--rounds", type=int, default=3, help="timing rounds per map (every tool "
+                   "once per round, alternating the order)")
+    p.add_argument("--reps", type=int, default=3, help="repetitions within a round of the "
+                   "peers' and Python's timings and of the CLI batch")
+    p.add_argument("--native-reps", type=int, default=5)
     p.add_argument("--compile-reps", type=int, default=5)
     p.add_argument("--dir-count", type=int, default=10_000)
     p.add_argument("--no-memory", action="store_true")
