@@ -21,6 +21,15 @@ cmake --build build -j "$jobs"
 step "ctest (Release)"
 ctest --test-dir build --output-on-failure -j "$jobs" --timeout 600
 
+# ctest shows the output of failing tests only: print the counts and skips that passing tests
+# report, so a missing resource is visible here and not only in build/Testing/.
+step "summary: official conformance suite, and every skip (a skip names what is missing)"
+build/bin/conformance_test --gtest_filter='ConformanceSummary.*' |
+  sed -n '/====/,/failures by kind/p;/^SKIPPED:/p' | uniq
+skips=$(grep -hE '^\[  SKIPPED \]|^SKIPPED \[|SKIPPED( part)?:' build/Testing/Temporary/LastTest.log |
+  sort | uniq -c || true)
+if [[ -n $skips ]]; then printf 'skipped:\n%s\n' "$skips"; else echo "skipped: nothing"; fi
+
 if ((sanitize)); then
   step "build (ASan+UBSan) in build-asan/"
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMCACHE_SANITIZE=address,undefined \
