@@ -12,7 +12,8 @@ sanitize=1
 
 bash scripts/install-deps.sh
 
-step() { printf '\n== %s ==\n' "$*"; }
+start=$SECONDS
+step() { printf '\n== %s (at %d s) ==\n' "$*" $((SECONDS - start)); }
 
 step "build (Release) in build/"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -49,4 +50,4 @@ if ((sanitize)); then
   step "fuzzing (libFuzzer, ASan+UBSan) in build-fuzz/, ${FUZZ_SECONDS:-20} s per target"
   FUZZ_SECONDS=${FUZZ_SECONDS:-20} JOBS="$jobs" bash scripts/fuzz.sh
 fi
-step "all tests passed"
+step "all tests passed in $((SECONDS - start)) s"
