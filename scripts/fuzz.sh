@@ -3,7 +3,8 @@
 # each for a bounded time, at most JOBS at once. Fails if any target finds a crash, a sanitizer
 # report, a failed check, a timeout or an out-of-memory; prints executions per target.
 # Usage: scripts/fuzz.sh [TARGET...]   (default: fuzz_converter fuzz_reader fuzz_vlq
-#                        fuzz_stack_trace, and fuzz_scanner of tests/scanner/ when present)
+#                        fuzz_stack_trace fuzz_scopes, and fuzz_scanner of tests/scanner/ when
+#                        present)
 # Environment: FUZZ_SECONDS  seconds per target (default 60)
 #              JOBS          targets fuzzed at once (default: nproc)
 #              FUZZ_ARGS     extra libFuzzer flags, e.g. "-max_len=65536"
@@ -18,7 +19,7 @@ build=build-fuzz
 if (($# > 0)); then
   targets=("$@")
 else
-  targets=(fuzz_converter fuzz_reader fuzz_vlq fuzz_stack_trace)
+  targets=(fuzz_converter fuzz_reader fuzz_vlq fuzz_stack_trace fuzz_scopes)
   [[ -f tests/scanner/fuzz_scanner.cpp ]] && targets+=(fuzz_scanner)
 fi
 
@@ -53,7 +54,7 @@ seeds() {
 }
 max_len() {
   case "$1" in
-    fuzz_vlq | fuzz_stack_trace) echo 4096 ;;
+    fuzz_vlq | fuzz_stack_trace | fuzz_scopes) echo 4096 ;;
     *) echo 16384 ;;
   esac
 }

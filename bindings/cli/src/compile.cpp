@@ -155,6 +155,11 @@ int run_compile(const ParsedArgs& args, Writer& /*out*/) {
   const auto start = std::chrono::steady_clock::now();
   const bool from_stdin = map_path == "-";
   const std::string shown_map = from_stdin ? "<stdin>" : map_path;
+  options.on_warning = [&](std::string_view message) {
+    const std::string line = "smcache: compile: " + sanitize_text(shown_map) +
+                             ": warning: " + sanitize_text(message) + "\n";
+    std::fputs(line.c_str(), stderr);
+  };
   std::vector<std::uint8_t> input;
   if (from_stdin) {
     input = read_stdin(options.max_input_bytes);

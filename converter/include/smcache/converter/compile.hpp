@@ -5,8 +5,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include <smcache/format/error.hpp>
@@ -26,6 +28,11 @@ struct CompileOptions {
   // names (the `functions` section, SPEC.md §6.10), so that a stack frame can be named by the
   // original function it is in. A map without content or without functions gets no section.
   bool function_table = true;
+  // Called once per warning, in input order, on the calling thread, before compile() returns: a
+  // problem that does not stop the compile, such as a `scopes` field that does not decode (the
+  // scope data is then left out). The message is lower case, names the field and position, and
+  // ends with what was left out. Empty: warnings are dropped.
+  std::function<void(std::string_view message)> on_warning;
 };
 
 // Compiles one source map (a regular map or an index map, ECMA-426) into cache bytes.
