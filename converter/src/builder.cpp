@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -39,6 +40,8 @@ class StringTable {
   std::uint32_t count() const { return static_cast<std::uint32_t>(offsets_.size()); }
   const std::string& data() const { return data_; }
   const std::vector<std::uint64_t>& offsets() const { return offsets_; }
+  // Frees the lookup index once every string is in (offsets and data stay).
+  void drop_index() { std::unordered_map<std::string_view, std::uint32_t>().swap(index_); }
 
  private:
   // Keys view the model's strings, which outlive the table.
@@ -53,7 +56,24 @@ void append_line_starts(std::string_view content, std::vector<std::uint32_t>& ou
   out.push_back(0);
   const auto* p = reinterpret_cast<const unsigned char*>(content.data());
   const std::size_t n = content.size();
-  for (std::size_t i = 0; i < n; ++i) {
+  // Eight bytes at a time to the next \n, \r or 0xE2 (the lead byte of U+2028/U+2029): most
+  // bytes of a source are none of them. zero_bytes() marks the first zero byte of a word exactly
+  // (bits past it may be false positives), so the lowest mark of the three is the next candidate.
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  const auto zero_bytes = [](std::uint64_t v) { return (v - kOnes) & ~v & (kOnes << 7); };
+  std::size_t i = 0;
+  while (i < n) {
+    if (std::endian::native == std::endian::little && i + 8 <= n) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      const std::uint64_t marks = zero_bytes(w ^ (kOnes * '\n')) | zero_bytes(w ^ (kOnes * '\r')) |
+                                  zero_bytes(w ^ (kOnes * 0xE2));
+      if (marks == 0) {
+        i += 8;
+        continue;
+      }
+      i += static_cast<std::size_t>(std::countr_zero(marks)) / 8;
+    }
     const unsigned char c = p[i];
     if (c == '\n') {
       out.push_back(static_cast<std::uint32_t>(i + 1));
@@ -65,32 +85,33 @@ void append_line_starts(std::string_view content, std::vector<std::uint32_t>& ou
       i += 2;
       out.push_back(static_cast<std::uint32_t>(i + 1));
     }
+    ++i;
   }
 }
 
-// Appends bits LSB-first to a byte vector (the token_data bit order of SPEC §6.8).
+// Writes bits LSB-first into zeroed bytes (the token_data bit order of SPEC §6.8).
 class BitWriter {
  public:
-  explicit BitWriter(std::vector<std::uint8_t>& out) : out_(out) {}
+  explicit BitWriter(std::uint8_t* out) : out_(out) {}
   void put(std::uint32_t value, std::uint32_t width) {
     if (width == 0) return;
     acc_ |= static_cast<std::uint64_t>(value) << used_;
     used_ += width;
     while (used_ >= 8) {
-      out_.push_back(static_cast<std::uint8_t>(acc_));
+      *out_++ = static_cast<std::uint8_t>(acc_);
       acc_ >>= 8;
       used_ -= 8;
     }
   }
   // Pads the last partial byte with zeros: each block's data starts byte-aligned.
   void flush() {
-    if (used_ > 0) out_.push_back(static_cast<std::uint8_t>(acc_));
+    if (used_ > 0) *out_++ = static_cast<std::uint8_t>(acc_);
     acc_ = 0;
     used_ = 0;
   }
 
  private:
-  std::vector<std::uint8_t>& out_;
+  std::uint8_t* out_;
   std::uint64_t acc_ = 0;
   std::uint32_t used_ = 0;
 };
@@ -166,23 +187,14 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
   for (std::uint32_t s = 0; s < source_count; ++s) {
     if (model.sources[s]) source_name_string[s] = strings.add(*model.sources[s]);
   }
+  // Names in order of first use by a token (one pass; the token fields are packed per block
+  // below, so no per-token copy of the model's tokens is ever held).
   std::vector<std::uint32_t> name_string(name_count, kNone);
-  std::vector<PackedToken> packed(model.tokens.size());
-  for (std::size_t i = 0; i < model.tokens.size(); ++i) {
-    const RawToken& t = model.tokens[i];
-    PackedToken& p = packed[i];
-    p.field[format::kFieldGeneratedColumn] = t.generated_column;
-    const bool has_source = t.source_index != RawToken::kNoIndex;
-    p.field[format::kFieldSource] = has_source ? t.source_index + 1 : 0;
-    p.field[format::kFieldLine] = has_source ? t.line : 0;      // R-TOK-4
-    p.field[format::kFieldColumn] = has_source ? t.column : 0;  // R-TOK-4
-    std::uint32_t name_field = 0;
+  for (const RawToken& t : model.tokens) {
     if (t.name_index != RawToken::kNoIndex) {
       std::uint32_t& s = name_string[t.name_index];
       if (s == kNone) s = strings.add(model.names[t.name_index]);
-      name_field = s + 1;
     }
-    p.field[format::kFieldName] = name_field;
   }
   // --- functions of the original sources (SPEC §6.10): scanned from sourcesContent. Their names
   // go into the string table after every other string, so that a map without functions gives
@@ -254,104 +266,75 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
     return limit_error("source_line_starts: too many original lines");
 
   // --- tokens: frame-of-reference bit packing per block (SPEC §6.7) ---
-  const auto token_count = static_cast<std::uint32_t>(packed.size());
+  // Two passes over the blocks: the first sets each block's bases and widths, hence its exact
+  // size; the second (below, once the output exists) writes the bits in place.
+  const auto token_count = static_cast<std::uint32_t>(model.tokens.size());
   const std::uint32_t block_count = (token_count + block_size - 1) / block_size;
   std::vector<format::TokenBlock> blocks(block_count);
-  std::vector<std::uint8_t> token_data;
-  token_data.reserve(static_cast<std::size_t>(token_count) * 5 + format::kTokenDataPadding);
-  BitWriter bits(token_data);
-  for (std::uint32_t b = 0; b < block_count; ++b) {
+  std::vector<PackedToken> packed(std::min(block_size, token_count));  // one block's fields
+  const auto fill_block = [&](std::uint32_t b) {
     const std::uint32_t first = b * block_size;
     const std::uint32_t n = std::min(block_size, token_count - first);
+    for (std::uint32_t j = 0; j < n; ++j) {
+      const RawToken& t = model.tokens[first + j];
+      PackedToken& p = packed[j];
+      p.field[format::kFieldGeneratedColumn] = t.generated_column;
+      const bool has_source = t.source_index != RawToken::kNoIndex;
+      p.field[format::kFieldSource] = has_source ? t.source_index + 1 : 0;
+      p.field[format::kFieldLine] = has_source ? t.line : 0;      // R-TOK-4
+      p.field[format::kFieldColumn] = has_source ? t.column : 0;  // R-TOK-4
+      p.field[format::kFieldName] =
+          t.name_index != RawToken::kNoIndex ? name_string[t.name_index] + 1 : 0;
+    }
+    return n;
+  };
+  std::uint64_t token_data_size = 0;
+  for (std::uint32_t b = 0; b < block_count; ++b) {
+    const std::uint32_t n = fill_block(b);
     format::TokenBlock& block = blocks[b];
     block = format::TokenBlock{};
-    if (token_data.size() > kU32Max) return limit_error("token_data: more than 4 GiB of tokens");
-    block.data_offset = static_cast<std::uint32_t>(token_data.size());
+    if (token_data_size > kU32Max) return limit_error("token_data: more than 4 GiB of tokens");
+    block.data_offset = static_cast<std::uint32_t>(token_data_size);
+    std::uint64_t bits_per_token = 0;
     for (std::uint32_t f = 0; f < format::kFieldCount; ++f) {
-      std::uint32_t lo_v = packed[first].field[f], hi_v = lo_v;
+      std::uint32_t lo_v = packed[0].field[f], hi_v = lo_v;
       for (std::uint32_t j = 1; j < n; ++j) {
-        lo_v = std::min(lo_v, packed[first + j].field[f]);
-        hi_v = std::max(hi_v, packed[first + j].field[f]);
+        lo_v = std::min(lo_v, packed[j].field[f]);
+        hi_v = std::max(hi_v, packed[j].field[f]);
       }
       block.base[f] = lo_v;
       block.width[f] = bits_for(hi_v - lo_v);
+      bits_per_token += block.width[f];
     }
-    for (std::uint32_t f = 0; f < format::kFieldCount; ++f) {
-      for (std::uint32_t j = 0; j < n; ++j) {
-        bits.put(packed[first + j].field[f] - block.base[f], block.width[f]);
-      }
-    }
-    bits.flush();
+    token_data_size += (bits_per_token * n + 7) / 8;  // each block's data is byte-aligned
   }
-  token_data.resize(token_data.size() + format::kTokenDataPadding, 0);  // R-TOK-5
+  token_data_size += format::kTokenDataPadding;  // zero bytes (R-TOK-5)
 
   // --- lay out the file: header, directory, sections 8-aligned in id order ---
   const std::uint32_t section_count = format::kRequiredSectionCount + (functions.empty() ? 0u : 1u);
+  // Sizes first, then every section is written in place into the output (no per-section
+  // buffer: the output is the only copy of the sources' content and the strings).
   struct Section {
     format::SectionId id;
-    std::vector<std::uint8_t> bytes;
+    std::uint64_t size;
   };
   std::vector<Section> sections;
   sections.reserve(section_count);
-  {
-    std::vector<std::uint8_t> v((static_cast<std::size_t>(strings.count()) + 1) *
-                                string_offset_width);
-    for (std::uint32_t i = 0; i < strings.count(); ++i) {
-      format::store_le_width(v.data() + i * string_offset_width, string_offset_width,
-                             static_cast<std::uint32_t>(strings.offsets()[i]));
-    }
-    format::store_le_width(
-        v.data() + static_cast<std::size_t>(strings.count()) * string_offset_width,
-        string_offset_width, static_cast<std::uint32_t>(string_bytes));
-    sections.push_back({format::SectionId::string_offsets, std::move(v)});
-  }
-  sections.push_back({format::SectionId::string_data,
-                      std::vector<std::uint8_t>(strings.data().begin(), strings.data().end())});
-  {
-    std::vector<std::uint8_t> v(static_cast<std::size_t>(source_count) *
-                                sizeof(format::SourceRecord));
-    for (std::uint32_t s = 0; s < source_count; ++s) {
-      format::store_source_record(v.data() + s * sizeof(format::SourceRecord), records[s]);
-    }
-    sections.push_back({format::SectionId::sources, std::move(v)});
-  }
-  {
-    std::vector<std::uint8_t> v(line_starts.size() * 4);
-    for (std::size_t i = 0; i < line_starts.size(); ++i)
-      format::store_le(v.data() + 4 * i, line_starts[i]);
-    sections.push_back({format::SectionId::source_line_starts, std::move(v)});
-  }
-  {
-    std::vector<std::uint8_t> v;
-    v.reserve(content_bytes);
-    for (std::uint32_t s = 0; s < source_count; ++s) {
-      if (records[s].flags & format::kSourceHasContent) {
-        const std::string& c = *model.sources_content[s];
-        v.insert(v.end(), c.begin(), c.end());
-      }
-    }
-    sections.push_back({format::SectionId::source_content, std::move(v)});
-  }
-  {
-    std::vector<std::uint8_t> v((static_cast<std::size_t>(generated_line_count) + 1) * 4);
-    for (std::uint32_t l = 0; l <= generated_line_count; ++l)
-      format::store_le(v.data() + 4 * l, lo[l]);
-    sections.push_back({format::SectionId::line_index, std::move(v)});
-  }
-  {
-    std::vector<std::uint8_t> v(static_cast<std::size_t>(block_count) * sizeof(format::TokenBlock));
-    for (std::uint32_t b = 0; b < block_count; ++b) {
-      format::store_token_block(v.data() + b * sizeof(format::TokenBlock), blocks[b]);
-    }
-    sections.push_back({format::SectionId::token_blocks, std::move(v)});
-  }
-  sections.push_back({format::SectionId::token_data, std::move(token_data)});
+  sections.push_back({format::SectionId::string_offsets,
+                      (static_cast<std::uint64_t>(strings.count()) + 1) * string_offset_width});
+  sections.push_back({format::SectionId::string_data, string_bytes});
+  sections.push_back(
+      {format::SectionId::sources, std::uint64_t{source_count} * sizeof(format::SourceRecord)});
+  sections.push_back({format::SectionId::source_line_starts, line_starts.size() * 4ull});
+  sections.push_back({format::SectionId::source_content, content_bytes});
+  sections.push_back(
+      {format::SectionId::line_index, (static_cast<std::uint64_t>(generated_line_count) + 1) * 4});
+  sections.push_back(
+      {format::SectionId::token_blocks, std::uint64_t{block_count} * sizeof(format::TokenBlock)});
+  sections.push_back({format::SectionId::token_data, token_data_size});
   if (!functions.empty()) {
-    std::vector<std::uint8_t> v(functions.size() * sizeof(format::FunctionRecord));
-    for (std::size_t k = 0; k < functions.size(); ++k) {
-      format::store_function_record(v.data() + k * sizeof(format::FunctionRecord), functions[k]);
-    }
-    sections.push_back({format::SectionId::functions, std::move(v)});
+    sections.push_back(
+        {format::SectionId::functions, functions.size() * sizeof(format::FunctionRecord)});
   }
 
   const auto align = [](std::uint64_t x) {
@@ -361,20 +344,85 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
   std::vector<format::SectionEntry> entries(section_count);
   std::uint64_t cursor = align(directory_end);
   for (std::uint32_t i = 0; i < section_count; ++i) {
-    const Section& s = sections[i];
-    entries[i] = format::SectionEntry{static_cast<std::uint32_t>(s.id), 0, cursor, s.bytes.size(),
-                                      format::checksum64(s.bytes.data(), s.bytes.size())};
-    cursor = align(cursor + s.bytes.size());
+    entries[i] = format::SectionEntry{static_cast<std::uint32_t>(sections[i].id), 0, cursor,
+                                      sections[i].size, 0};
+    cursor = align(cursor + sections[i].size);
   }
   const std::uint64_t file_size = cursor;
 
+  strings.drop_index();
   std::vector<std::uint8_t> out(file_size, 0);
-  for (std::uint32_t i = 0; i < section_count; ++i) {
-    format::store_section_entry(out.data() + sizeof(format::FileHeader) + 32ull * i, entries[i]);
-    if (!sections[i].bytes.empty()) {
-      std::memcpy(out.data() + entries[i].offset, sections[i].bytes.data(),
-                  sections[i].bytes.size());
+  std::uint32_t next = 0;
+  const auto at = [&](format::SectionId id) {
+    if (sections[next].id != id) throw std::logic_error("build_cache: section order");
+    return out.data() + entries[next++].offset;
+  };
+  {
+    std::uint8_t* p = at(format::SectionId::string_offsets);
+    for (std::uint32_t i = 0; i < strings.count(); ++i) {
+      format::store_le_width(p + i * string_offset_width, string_offset_width,
+                             static_cast<std::uint32_t>(strings.offsets()[i]));
     }
+    format::store_le_width(p + static_cast<std::size_t>(strings.count()) * string_offset_width,
+                           string_offset_width, static_cast<std::uint32_t>(string_bytes));
+  }
+  {
+    std::uint8_t* p = at(format::SectionId::string_data);
+    if (string_bytes != 0) std::memcpy(p, strings.data().data(), string_bytes);
+  }
+  {
+    std::uint8_t* p = at(format::SectionId::sources);
+    for (std::uint32_t s = 0; s < source_count; ++s) {
+      format::store_source_record(p + s * sizeof(format::SourceRecord), records[s]);
+    }
+  }
+  {
+    std::uint8_t* p = at(format::SectionId::source_line_starts);
+    for (std::size_t i = 0; i < line_starts.size(); ++i)
+      format::store_le(p + 4 * i, line_starts[i]);
+  }
+  {
+    std::uint8_t* p = at(format::SectionId::source_content);
+    for (std::uint32_t s = 0; s < source_count; ++s) {
+      if (records[s].flags & format::kSourceHasContent) {
+        const std::string& c = *model.sources_content[s];
+        if (!c.empty()) std::memcpy(p + records[s].content_offset, c.data(), c.size());
+      }
+    }
+  }
+  {
+    std::uint8_t* p = at(format::SectionId::line_index);
+    for (std::uint32_t l = 0; l <= generated_line_count; ++l) format::store_le(p + 4 * l, lo[l]);
+  }
+  {
+    std::uint8_t* p = at(format::SectionId::token_blocks);
+    for (std::uint32_t b = 0; b < block_count; ++b) {
+      format::store_token_block(p + b * sizeof(format::TokenBlock), blocks[b]);
+    }
+  }
+  {
+    std::uint8_t* p = at(format::SectionId::token_data);
+    for (std::uint32_t b = 0; b < block_count; ++b) {
+      const std::uint32_t n = fill_block(b);
+      const format::TokenBlock& block = blocks[b];
+      BitWriter bits(p + block.data_offset);
+      for (std::uint32_t f = 0; f < format::kFieldCount; ++f) {
+        for (std::uint32_t j = 0; j < n; ++j) {
+          bits.put(packed[j].field[f] - block.base[f], block.width[f]);
+        }
+      }
+      bits.flush();
+    }
+  }
+  if (!functions.empty()) {
+    std::uint8_t* p = at(format::SectionId::functions);
+    for (std::size_t k = 0; k < functions.size(); ++k) {
+      format::store_function_record(p + k * sizeof(format::FunctionRecord), functions[k]);
+    }
+  }
+  for (std::uint32_t i = 0; i < section_count; ++i) {
+    entries[i].checksum = format::checksum64(out.data() + entries[i].offset, entries[i].size);
+    format::store_section_entry(out.data() + sizeof(format::FileHeader) + 32ull * i, entries[i]);
   }
 
   format::FileHeader h{};

@@ -179,14 +179,26 @@ Result<std::vector<std::uint8_t>> compile(std::span<const std::uint8_t> map_json
   });
 }
 
+Result<std::vector<std::uint8_t>> compile_consuming(std::vector<std::uint8_t>&& map_json,
+                                                    const CompileOptions& options) {
+  std::vector<std::uint8_t> input = std::move(map_json);
+  map_json.clear();
+  return guard([&]() -> Result<std::vector<std::uint8_t>> {
+    const format::Hash128 hash = format::input_hash(input.data(), input.size());
+    auto model = parse_source_map(input, options);
+    if (!model) return std::move(model).error();
+    std::vector<std::uint8_t>().swap(input);  // the model holds all the cache needs
+    return build_cache(*model, hash, options);
+  });
+}
+
 Result<Ok> compile_file(const fs::path& map_path, const fs::path& cache_path,
                         const CompileOptions& options) {
   return guard([&]() -> Result<Ok> {
     auto input = read_file_limited(map_path, options.max_input_bytes);
     if (!input) return std::move(input).error();
-    auto bytes = compile(*input, options);
+    auto bytes = compile_consuming(std::move(*input), options);
     if (!bytes) return std::move(bytes).error();
-    std::vector<std::uint8_t>().swap(*input);  // release the input before writing
     return write_atomic(cache_path, *bytes);
   });
 }

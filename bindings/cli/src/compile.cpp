@@ -171,6 +171,7 @@ int run_compile(const ParsedArgs& args, Writer& /*out*/) {
   const auto root = args.value("root");
   std::string map_note;  // for -v: where the map of a JavaScript input came from
   Result<std::vector<std::uint8_t>> cache = std::vector<std::uint8_t>();
+  std::size_t input_size = 0;  // of the map compiled, for -v
   if (is_javascript(map_path, input)) {
     DiscoverOptions discover;
     if (root) discover.root = *root;
@@ -186,10 +187,11 @@ int run_compile(const ParsedArgs& args, Writer& /*out*/) {
           found->inline_map ? shown_map + " (inline map)" : found->map_path.string();
       fail(shown + ": " + cache.error().message);
     }
-    input = std::move(found->map_json);  // sizes below are the map's
+    input_size = found->map_json.size();  // sizes below are the map's
   } else {
     if (root) usage_error("--root applies to a JavaScript input only");
-    cache = compile(input, options);
+    input_size = input.size();
+    cache = compile_consuming(std::move(input), options);  // frees the input once it is parsed
     if (!cache) fail(shown_map + ": " + cache.error().message);
   }
   if (to_stdout) {
@@ -209,11 +211,11 @@ int run_compile(const ParsedArgs& args, Writer& /*out*/) {
                std::to_string(info.generated_line_count) + " generated lines";
     }
     const double ratio =
-        input.empty() ? 0.0 : 100.0 * static_cast<double>(cache->size()) / input.size();
+        input_size == 0 ? 0.0 : 100.0 * static_cast<double>(cache->size()) / input_size;
     char line[256];
     std::snprintf(line, sizeof line, " bytes (%.1f%%)%s, %.3f ms", ratio, counts.c_str(), ms);
     const std::string message =
-        "smcache: compile: " + sanitize_text(shown_map) + ": " + std::to_string(input.size()) +
+        "smcache: compile: " + sanitize_text(shown_map) + ": " + std::to_string(input_size) +
         " bytes -> " + sanitize_text(to_stdout ? "<stdout>" : *output) + ": " +
         std::to_string(cache->size()) + line + "\n" +
         (map_note.empty() ? std::string()

@@ -42,6 +42,12 @@ struct CompileOptions {
 Result<std::vector<std::uint8_t>> compile(std::span<const std::uint8_t> map_json,
                                           const CompileOptions& options = {});
 
+// compile() that takes the input and frees it as soon as it is parsed, before the cache bytes are
+// laid out: the input and the output are never in memory together (lower peak memory). The same
+// bytes and errors as compile(); `map_json` is left empty either way.
+Result<std::vector<std::uint8_t>> compile_consuming(std::vector<std::uint8_t>&& map_json,
+                                                    const CompileOptions& options = {});
+
 // Reads `map_path`, compiles it and writes `cache_path` atomically (temporary file in the same
 // directory, fsync, rename): `cache_path` never holds a partial file. Errors: those of compile(),
 // plus io (with the path and errno).
