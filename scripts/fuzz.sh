@@ -43,8 +43,10 @@ seeds() {
     fuzz_converter)
       echo "$root/tests/data/maps" "$root/tests/data/golden"
       # The official source map test suite, when present (not committed here).
-      local conf=${SMCACHE_CONFORMANCE_DIR:-$root/../shared/conformance/source-map-tests}/resources
-      [[ -d "$conf" ]] && echo "$conf"
+      local suite=${SMCACHE_CONFORMANCE_DIR:-$root/../shared/conformance/source-map-tests}
+      [[ -d "$suite/resources" ]] && echo "$suite/resources"
+      # decoding/: debug-id and scopes fixtures (.map files; the .golden files are JSON too).
+      [[ -d "$suite/decoding" ]] && echo "$suite/decoding"
       ;;
     fuzz_reader) echo "$root/tests/data/golden" "$root/tests/data/bad" ;;
     fuzz_stack_trace) echo "$root/tests/data/traces" ;;
