@@ -605,9 +605,6 @@ Result<std::vector<std::uint8_t>> compile_with_debug_id(std::span<const std::uin
   return guard([&]() -> Result<std::vector<std::uint8_t>> {
     auto model = parse_source_map(map_json, options);
     if (!model) return std::move(model).error();
-    if (options.on_warning) {
-      for (const std::string& w : model->warnings) options.on_warning(w);
-    }
     if (js_debug_id && is_uuid(*js_debug_id)) {
       if (!model->debug_id) {
         model->debug_id = std::string(*js_debug_id);

@@ -171,9 +171,6 @@ Result<std::vector<std::uint8_t>> compile(std::span<const std::uint8_t> map_json
   return guard([&]() -> Result<std::vector<std::uint8_t>> {
     auto model = parse_source_map(map_json, options);
     if (!model) return std::move(model).error();
-    if (options.on_warning) {
-      for (const std::string& w : model->warnings) options.on_warning(w);
-    }
     const format::Hash128 hash = format::input_hash(map_json.data(), map_json.size());
     return build_cache(*model, hash, options);
   });

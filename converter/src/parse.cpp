@@ -758,7 +758,11 @@ Result<SourceMapModel> parse_source_map(std::span<const std::uint8_t> map_json,
     Parser parser(options, buffer.get());
     parser.original_ = map_json.subspan(skip);
     parser.input_skip_ = skip;
-    return parser.parse_root(doc);
+    auto model = parser.parse_root(doc);
+    if (model && options.on_warning) {  // the one place every compile path reports warnings
+      for (const std::string& w : model->warnings) options.on_warning(w);
+    }
+    return model;
   } catch (const std::bad_alloc&) {
     return make_error(Errc::limit_exceeded, "out of memory while parsing the source map");
   } catch (const std::length_error& e) {
