@@ -44,17 +44,6 @@ struct Item {
   std::uint32_t index = 0;                // 0-based item number in the string
 };
 
-std::string describe_byte(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  char buf[40];
-  if (u >= 0x21 && u < 0x7F) {
-    std::snprintf(buf, sizeof buf, "invalid base64 character '%c'", c);
-  } else {
-    std::snprintf(buf, sizeof buf, "invalid byte 0x%02x", u);
-  }
-  return buf;
-}
-
 // The decoding of all strings of one map. Member functions return false after recording the
 // first error in error_.
 class Decoder {

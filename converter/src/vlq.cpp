@@ -39,17 +39,6 @@ void reserve_for(std::vector<T>& v, std::size_t needed) {
                     Position{byte_offset, line, segment});
 }
 
-[[gnu::cold, gnu::noinline]] std::string describe_byte(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  char buf[40];
-  if (u >= 0x21 && u < 0x7F) {
-    std::snprintf(buf, sizeof buf, "invalid base64 character '%c'", c);
-  } else {
-    std::snprintf(buf, sizeof buf, "invalid byte 0x%02x", u);
-  }
-  return buf;
-}
-
 [[gnu::cold, gnu::noinline]] std::string describe_status(VlqStatus s, char c) {
   switch (s) {
     case VlqStatus::bad_char:
@@ -364,6 +353,17 @@ Result<Ok> decode_mappings(std::string_view mappings, const MappingsParams& para
   // The last line (empty) has no terminating ';'.
   close_line();
   return Ok{};
+}
+
+std::string describe_byte(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  char buf[40];
+  if (u >= 0x21 && u < 0x7F) {
+    std::snprintf(buf, sizeof buf, "invalid base64 character '%c'", c);
+  } else {
+    std::snprintf(buf, sizeof buf, "invalid byte 0x%02x", u);
+  }
+  return buf;
 }
 
 }  // namespace smcache::detail

@@ -51,6 +51,10 @@ inline constexpr VlqTable kVlqTable = [] {
   return t;
 }();
 
+// What an error message says of a byte that is not a base64 digit: "invalid base64 character
+// '!'" for printable ASCII, else "invalid byte 0xNN". Used by every base64 VLQ string's errors.
+[[gnu::cold, gnu::noinline]] std::string describe_byte(char c);
+
 // Slow path of decode_vlq: `d`, the first digit (already consumed), has its continuation bit set.
 // `p` is at the second digit.
 VlqStatus decode_vlq_continued(const char*& p, const char* end, unsigned d, std::int64_t& value);
