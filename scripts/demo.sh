@@ -32,9 +32,11 @@ bash scripts/install-deps.sh
 heading "2. Build (cmake, Release, build/)"
 mkdir -p build
 quietly build/demo-configure.log cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
-# Only the command-line tool: the demo needs nothing else (scripts/test.sh builds the rest).
-quietly build/demo-build.log cmake --build build -j"$(nproc 2>/dev/null || echo 2)" --target smcache
-echo "built build/bin/smcache ($(build/bin/smcache --version))"
+# The command-line tool and the C library under the Python package (scripts/test.sh builds the
+# rest: tests and benchmarks).
+quietly build/demo-build.log cmake --build build -j"$(nproc 2>/dev/null || echo 2)" \
+  --target smcache smcache_c
+echo "built build/bin/smcache ($(build/bin/smcache --version)) and build/lib/libsmcache.so"
 
 heading "3. Compile the source map into a cache (once, e.g. at artifact upload)"
 mkdir -p "$demo"
@@ -52,11 +54,25 @@ echo "\$ smcache symbolicate --cache $demo/app.min.js.smc --context 2 $example/t
 echo
 build/bin/smcache symbolicate --cache "$demo/app.min.js.smc" --context 2 "$example/trace.txt"
 
+heading "6. The same from Python (bindings/python over build/lib/libsmcache.so)"
+cat >"$demo/demo.py" <<'PY'
+import smcache
+with smcache.open("build/demo/app.min.js.smc") as cache:
+    print(cache.lookup(0, 151))
+    for f in smcache.symbolicate(open("examples/checkout/trace.txt").read(), cache).frames[:3]:
+        print(f.function, f.source, f.line + 1, f.column + 1)
+PY
+echo "\$ PYTHONPATH=bindings/python /usr/bin/python3 $demo/demo.py"
+cat "$demo/demo.py"
+PYTHONPATH=bindings/python /usr/bin/python3 "$demo/demo.py"
+
 cat <<EOF
 
-Each name comes from the caller's call site in the source map; [minified] marks frames no
-caller names, which keep the trace's minified name. For comparison, the same program run
-unbundled printed $example/trace.original.txt. Also try:
+Each frame is named by the innermost function around its original position in the original
+source (scanned from sourcesContent when the cache was compiled); where the map has no
+sourcesContent, by the caller's call site in the source map, and failing that by the trace's own
+name, marked [minified]. For comparison, the same program run unbundled printed
+$example/trace.original.txt. Also try:
   build/bin/smcache symbolicate --cache $demo/app.min.js.smc --json $example/trace.txt
   build/bin/smcache symbolicate --help
 EOF

@@ -7,8 +7,8 @@ set -euo pipefail
 packages=(
   build-essential cmake git pkg-config ca-certificates
   libboost-dev rapidjson-dev libxxhash-dev libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-cffi python3-pytest python3-dev python3-venv python3-setuptools python3-wheel
-  clang-format clang libclang-rt-14-dev
+  python3 python3-cffi python3-pycparser python3-pytest python3-dev python3-venv python3-setuptools python3-wheel
+  clang-format clang libclang-rt-14-dev xxhash
 )
 if [[ "${1:-}" == "--with-node" ]]; then
   packages+=(nodejs npm)

@@ -12,7 +12,8 @@ sanitize=1
 
 bash scripts/install-deps.sh
 
-step() { printf '\n== %s ==\n' "$*"; }
+start=$SECONDS
+step() { printf '\n== %s (at %d s) ==\n' "$*" $((SECONDS - start)); }
 
 step "build (Release) in build/"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -20,6 +21,15 @@ cmake --build build -j "$jobs"
 
 step "ctest (Release)"
 ctest --test-dir build --output-on-failure -j "$jobs" --timeout 600
+
+# ctest shows the output of failing tests only: print the counts and skips that passing tests
+# report, so a missing resource is visible here and not only in build/Testing/.
+step "summary: official conformance suite, and every skip (a skip names what is missing)"
+build/bin/conformance_test --gtest_filter='ConformanceSummary.*' |
+  sed -n '/====/,/failures by kind/p;/^SKIPPED:/p' | uniq
+skips=$(grep -hE '^\[  SKIPPED \]|^SKIPPED \[|SKIPPED( part)?:' build/Testing/Temporary/LastTest.log |
+  sort | uniq -c || true)
+if [[ -n $skips ]]; then printf 'skipped:\n%s\n' "$skips"; else echo "skipped: nothing"; fi
 
 if ((sanitize)); then
   step "build (ASan+UBSan) in build-asan/"
@@ -40,4 +50,4 @@ if ((sanitize)); then
   step "fuzzing (libFuzzer, ASan+UBSan) in build-fuzz/, ${FUZZ_SECONDS:-20} s per target"
   FUZZ_SECONDS=${FUZZ_SECONDS:-20} JOBS="$jobs" bash scripts/fuzz.sh
 fi
-step "all tests passed"
+step "all tests passed in $((SECONDS - start)) s"

@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -185,7 +186,8 @@ TEST(Faults, DiskFullIsAClearErrorAndKeepsTheOldFile) {
   fs::create_directories(mnt);
   if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=1m") != 0) {
     GTEST_SKIP() << "SKIPPED: cannot mount a 1 MiB tmpfs here (" << std::strerror(errno)
-                 << "); tests/faults/faults.sh covers /dev/full instead";
+                 << "); Faults.FileSizeLimitIsAClearErrorAndKeepsTheOldFile covers a failed "
+                    "write without it";
   }
   struct Unmount {
     fs::path p;
@@ -213,6 +215,58 @@ TEST(Faults, DiskFullIsAClearErrorAndKeepsTheOldFile) {
   EXPECT_EQ(std::vector<std::uint8_t>(old->bytes().begin(), old->bytes().end()), small);
   int entries = 0;
   for (const auto& e : fs::directory_iterator(mnt)) {
+    ++entries;
+    EXPECT_EQ(e.path().filename(), "a.smc");
+  }
+  EXPECT_EQ(entries, 1);
+}
+
+// The same guarantee where no tmpfs can be mounted (not root): a file size limit (RLIMIT_FSIZE,
+// SIGXFSZ ignored) makes the writer's write() fail with EFBIG part way, as a full disk would.
+// Runs in a child so the limit does not outlive the test.
+TEST(Faults, FileSizeLimitIsAClearErrorAndKeepsTheOldFile) {
+  TempDir dir;
+  const fs::path path = dir.path / "a.smc";
+  const auto small = compile_or_die(make_map(100, 4, 1));
+  ASSERT_TRUE(write_file_atomic(path, small));
+  const ino_t inode = inode_of(path);
+  const auto big = compile_or_die(make_map(10, 1, 2, 3u << 20));  // ~3 MiB: over the 1 MiB limit
+  ASSERT_GT(big.size(), 2u << 20);
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    std::signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit{1u << 20, 1u << 20};
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(3);
+    auto r = write_file_atomic(path, big);
+    const std::string report =
+        r ? std::string("0 written") : std::to_string(r.error().os_errno) + " " + r.error().message;
+    (void)!::write(fds[1], report.data(), report.size());
+    ::_exit(r ? 1 : 0);
+  }
+  ::close(fds[1]);
+  std::string report;
+  char buf[512];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) report.append(buf, buf + n);
+  ::close(fds[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "the write did not fail as it should: " << report;
+  EXPECT_EQ(report.rfind(std::to_string(EFBIG) + " ", 0), 0u) << report;
+  EXPECT_NE(report.find("File too large"), std::string::npos) << report;
+  EXPECT_NE(report.find(path.string()), std::string::npos) << report;
+  std::printf("[ faults ] file size limit: %s\n", report.c_str());
+  EXPECT_EQ(inode_of(path), inode);
+  auto old = Cache::open(path);
+  ASSERT_TRUE(old);
+  ASSERT_TRUE(old->verify().ok());
+  EXPECT_EQ(std::vector<std::uint8_t>(old->bytes().begin(), old->bytes().end()), small);
+  int entries = 0;
+  for (const auto& e : fs::directory_iterator(dir.path)) {
     ++entries;
     EXPECT_EQ(e.path().filename(), "a.smc");
   }

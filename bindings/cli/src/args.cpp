@@ -96,6 +96,50 @@ std::optional<std::uint32_t> parse_u32(std::string_view s) {
   return static_cast<std::uint32_t>(v);
 }
 
+std::optional<std::uint64_t> parse_size(std::string_view s) {
+  std::uint64_t unit = 1;
+  if (!s.empty()) {
+    switch (s.back()) {
+      case 'K':
+      case 'k':
+        unit = std::uint64_t{1} << 10;
+        break;
+      case 'M':
+      case 'm':
+        unit = std::uint64_t{1} << 20;
+        break;
+      case 'G':
+      case 'g':
+        unit = std::uint64_t{1} << 30;
+        break;
+      default:
+        break;
+    }
+    if (unit != 1) s.remove_suffix(1);
+  }
+  if (s.empty() || s.size() > 19) return std::nullopt;
+  std::uint64_t v = 0;
+  for (const char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (v == 0 || v > UINT64_MAX / unit) return std::nullopt;
+  return v * unit;
+}
+
+void apply_limits(const ParsedArgs& args, CompileOptions& options) {
+  if (const auto v = args.value("max-input-bytes")) {
+    const auto n = parse_size(*v);
+    if (!n) usage_error("--max-input-bytes must be a size >= 1 (e.g. 512M), got '" + *v + "'");
+    options.max_input_bytes = *n;
+  }
+  if (const auto v = args.value("max-tokens")) {
+    const auto n = parse_size(*v);
+    if (!n) usage_error("--max-tokens must be a number >= 1, got '" + *v + "'");
+    options.max_tokens = *n;
+  }
+}
+
 std::string message_with_path(const Error& error, std::string_view path) {
   if (!path.empty() && error.message.find(path) != std::string::npos) return error.message;
   return std::string(path) + ": " + error.message;

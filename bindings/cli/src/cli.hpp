@@ -11,6 +11,7 @@
 
 // Only the public reader and converter headers (STYLE.md §2) and the bindings' shared output
 // (bindings/common); cache.hpp brings format/error.hpp.
+#include <smcache/converter/compile.hpp>
 #include <smcache/present/output.hpp>
 #include <smcache/reader/cache.hpp>
 
@@ -77,6 +78,13 @@ extern const Command kWarmCommand;
 
 // A decimal integer 0..UINT32_MAX with no sign, spaces or other characters.
 std::optional<std::uint32_t> parse_u32(std::string_view s);
+
+// A decimal integer >= 1 with an optional binary suffix K, M or G (1024-based): "512M".
+std::optional<std::uint64_t> parse_size(std::string_view s);
+
+// Applies the resource-limit options of compile and warm (--max-input-bytes N, --max-tokens N;
+// SPEC.md §11) to `options`; bad values are usage errors.
+void apply_limits(const ParsedArgs& args, CompileOptions& options);
 
 // `error.message`, prefixed with `path` unless the message already names it.
 std::string message_with_path(const Error& error, std::string_view path);

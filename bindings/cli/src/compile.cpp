@@ -2,6 +2,7 @@
 // is discovered) -> cache file, written atomically.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -18,9 +19,14 @@ namespace smcache::cli {
 namespace {
 
 constexpr OptionSpec kOptions[] = {
-    {"output", 'o', true},   {"no-sources-content", 0, false},
-    {"block-size", 0, true}, {"verbose", 'v', false},
-    {"root", 0, true},       {"no-function-table", 0, false},
+    {"output", 'o', true},
+    {"no-sources-content", 0, false},
+    {"block-size", 0, true},
+    {"verbose", 'v', false},
+    {"root", 0, true},
+    {"no-function-table", 0, false},
+    {"max-input-bytes", 0, true},
+    {"max-tokens", 0, true},
 };
 
 constexpr std::string_view kHelp =
@@ -51,6 +57,8 @@ constexpr std::string_view kHelp =
     "                          smaller is faster to look up and larger on disk\n"
     "      --root DIR          JS only: the map must lie inside DIR ('..' may not leave it), and\n"
     "                          '/path' URLs are relative to DIR (the site root)\n"
+    "      --max-input-bytes N refuse a map larger than N bytes (K, M, G suffixes; default 2G)\n"
+    "      --max-tokens N      refuse a map with more than N mappings (default 500000000)\n"
     "  -v, --verbose           print sizes, counts and the time taken to standard error\n"
     "  -h, --help              print this help\n"
     "\n"
@@ -84,12 +92,17 @@ bool is_javascript(const std::string& path, std::span<const std::uint8_t> bytes)
 std::vector<std::uint8_t> read_stdin(std::uint64_t max_bytes) {
   std::vector<std::uint8_t> bytes;
   std::size_t size = 0;
-  bytes.resize(std::size_t{1} << 16);
+  bytes.resize(
+      static_cast<std::size_t>(std::min<std::uint64_t>(std::uint64_t{1} << 16, max_bytes + 1)));
   for (;;) {
     if (size > max_bytes) {
       fail("<stdin>: input: more than the limit of " + std::to_string(max_bytes) + " bytes");
     }
-    if (size == bytes.size()) bytes.resize(bytes.size() * 2);
+    if (size == bytes.size()) {
+      // Grow, but never past limit + 1 bytes: one byte more than the limit proves it exceeded.
+      const std::uint64_t cap = max_bytes + 1;
+      bytes.resize(static_cast<std::size_t>(std::min<std::uint64_t>(bytes.size() * 2, cap)));
+    }
     const ssize_t n = ::read(0, bytes.data() + size, bytes.size() - size);
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -133,6 +146,7 @@ int run_compile(const ParsedArgs& args, Writer& /*out*/) {
     }
     options.block_token_count = *n;
   }
+  apply_limits(args, options);
   const bool to_stdout = *output == "-";
   if (to_stdout && ::isatty(1)) {
     usage_error("refusing to write a binary cache to a terminal (redirect standard output)");

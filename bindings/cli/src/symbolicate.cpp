@@ -23,7 +23,7 @@ namespace {
 
 constexpr OptionSpec kOptions[] = {
     {"cache", 0, true}, {"cache-dir", 0, true}, {"context", 'C', true},
-    {"json", 0, false}, {"prefault", 0, false},
+    {"json", 0, false}, {"prefault", 0, false}, {"debug-id", 0, true},
 };
 
 constexpr std::uint32_t kMaxContext = 1000;
@@ -46,10 +46,12 @@ constexpr std::string_view kHelp =
     "                    whole-segment suffix that DIR indexes wins)\n"
     "\n"
     "Function names: the name at a frame's own position names what is called there, so it is\n"
-    "never used. A frame is named by the mapping that starts exactly at its caller's position\n"
-    "(the next frame); for 'new X' and 'await f()' call sites, by the mapping just after the\n"
-    "keyword when sourcesContent shows a direct call. Otherwise the trace's own (minified) name\n"
-    "is shown and marked [minified].\n"
+    "never used. In order, a frame is named by: the innermost function of the original source\n"
+    "around its mapped position (the cache's function table, scanned from sourcesContent at\n"
+    "compile time); the mapping that starts exactly at its caller's position (the next frame);\n"
+    "for 'new X' and 'await f()' call sites, the mapping just after the keyword when\n"
+    "sourcesContent shows a direct call. Otherwise the trace's own (minified) name is shown and\n"
+    "marked [minified].\n"
     "\n"
     "Lines and columns are 1-based in the input and in the output, as engines print them\n"
     "(columns count UTF-16 code units). '--json' prints them 1-based too.\n"
@@ -67,8 +69,14 @@ constexpr std::string_view kHelp =
     "                      \"unresolved_detail\", \"source\", \"line\", \"column\", \"function\",\n"
     "                      \"display_function\", \"function_rule\"} plus, with --context,\n"
     "                      \"pre_context\", \"context_line\", \"post_context\"; function_rule is\n"
-    "                      caller-call-site, caller-call-site-next-token, minified, as-printed\n"
-    "                      (unresolved frames) or none\n"
+    "                      original-function, caller-call-site,\n"
+    "                      caller-call-site-next-token, minified, as-printed (unresolved\n"
+    "                      frames) or none\n"
+    "      --debug-id URL=ID\n"
+    "                      with --cache-dir: frames of the script URL (exactly as the trace\n"
+    "                      prints it, or without its ?query and #fragment) are resolved by the\n"
+    "                      debugId ID (a UUID) first, then by URL; repeatable, one per script.\n"
+    "                      Error trackers receive these ids with the event (debug_meta)\n"
     "      --prefault      with --cache: read the whole cache into memory before symbolicating\n"
     "  -h, --help          print this help\n"
     "\n"
@@ -120,6 +128,28 @@ int run_symbolicate(const ParsedArgs& args, Writer& out) {
   }
   const bool json = args.has("json");
 
+  // --debug-id URL=ID, repeatable: the ID is the part after the last '=' (a URL may hold '=').
+  std::unordered_map<std::string, std::string> debug_ids;
+  for (const auto& [name, value] : args.options) {
+    if (name != "debug-id") continue;
+    const std::size_t eq = value.rfind('=');
+    if (eq == std::string::npos || eq == 0) {
+      usage_error("--debug-id must be URL=ID, got '" + value + "'");
+    }
+    const auto id = CacheDirectory::canonical_debug_id(std::string_view(value).substr(eq + 1));
+    if (!id) usage_error("--debug-id: '" + value.substr(eq + 1) + "' is not a UUID");
+    debug_ids[value.substr(0, eq)] = *id;
+  }
+  if (!debug_ids.empty() && !cache_dir) usage_error("--debug-id needs --cache-dir");
+  auto debug_id_of = [&](std::string_view url) -> std::string_view {
+    if (debug_ids.empty()) return {};
+    auto it = debug_ids.find(std::string(url));
+    if (it == debug_ids.end()) {
+      it = debug_ids.find(std::string(url.substr(0, url.find_first_of("?#"))));
+    }
+    return it == debug_ids.end() ? std::string_view() : std::string_view(it->second);
+  };
+
   // The caches first: a wrong --cache path fails before reading a trace from a terminal.
   std::optional<Cache> single;
   std::optional<CacheDirectory> dir;
@@ -163,7 +193,7 @@ int run_symbolicate(const ParsedArgs& args, Writer& out) {
       if (!CacheDirectory::url_keys(frame.url).empty())
         r.cache = &*single;  // not node:internal, <anonymous>
     } else {
-      r = dir->resolve(frame);
+      r = dir->resolve(frame, debug_id_of(frame.url));
       if (!r.error.empty()) {
         if (error_count++ == 0) first_error = r.error;
       }

@@ -15,8 +15,9 @@ namespace smcache::cli {
 namespace {
 
 constexpr OptionSpec kOptions[] = {
-    {"out", 'o', true}, {"manifest", 0, true}, {"threads", 'j', true},
-    {"shard", 0, true}, {"force", 0, false},   {"quiet", 'q', false},
+    {"out", 'o', true},           {"manifest", 0, true},   {"threads", 'j', true},
+    {"shard", 0, true},           {"force", 0, false},     {"quiet", 'q', false},
+    {"max-input-bytes", 0, true}, {"max-tokens", 0, true},
 };
 
 constexpr std::string_view kHelp =
@@ -47,6 +48,10 @@ constexpr std::string_view kHelp =
     "      --shard K/N      warm only shard K (0-based) of N; each input belongs to the shard\n"
     "                       XXH3-64(its path relative to SRC) mod N\n"
     "      --force          recompile inputs whose cache is up to date\n"
+    "      --max-input-bytes N\n"
+    "                       skip (as a failure) a map larger than N bytes (K, M, G suffixes;\n"
+    "                       default 2G)\n"
+    "      --max-tokens N   the same for a map with more than N mappings (default 500000000)\n"
     "  -q, --quiet          no progress, notes or summary (failures are still printed)\n"
     "  -h, --help           print this help\n"
     "\n"
@@ -173,6 +178,7 @@ int run_warm(const ParsedArgs& args, Writer& /*out*/) {
   options.shard_index = shard.index;
   options.shard_count = shard.count;
   options.force = args.has("force");
+  apply_limits(args, options.compile);
   const bool quiet = args.has("quiet");
 
   Progress progress("warm", "maps", !quiet);

@@ -95,7 +95,8 @@ class Frame:
 
     A resolved frame has its original ``source``, ``line`` and ``column`` (0-based) and the
     ``function`` it is in. ``function_rule`` says where that name came from:
-    ``"caller-call-site"`` or ``"caller-call-site-next-token"`` (the caller's call site in the
+    ``"original-function"`` (the innermost function of the original source around the mapped
+    position, from the cache's function table), ``"caller-call-site"`` or ``"caller-call-site-next-token"`` (the caller's call site in the
     source map), ``"minified"`` (no caller named it: the trace's own, minified name, and
     ``minified`` is True), ``"as-printed"`` (an unresolved frame keeps its printed name) or
     ``"none"``. An unresolved frame is kept with ``unresolved_reason``: ``"native"``,
