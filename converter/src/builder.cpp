@@ -134,6 +134,75 @@ struct PackedToken {
   std::uint32_t field[format::kFieldCount];
 };
 
+// The name of the innermost original function (a scope with [[IsStackFrame]]) that contains
+// original scope `definition`, found by walking up the original scope tree. Sets `function` when
+// there is one (its name may still be nullopt: an anonymous function).
+std::optional<std::string_view> function_name_of(const SourceMapModel& model,
+                                                 std::uint32_t definition, bool& function) {
+  const std::vector<OriginalScope>& scopes = model.scopes.scopes;
+  function = false;
+  // Parents have smaller indices (model.hpp), so the walk ends.
+  for (std::uint32_t s = definition; s < scopes.size(); s = scopes[s].parent) {
+    if (scopes[s].is_stack_frame) {
+      function = true;
+      const std::uint32_t n = scopes[s].name_index;
+      if (n < model.names.size()) return std::string_view(model.names[n]);
+      return std::nullopt;
+    }
+    if (scopes[s].parent >= s) break;
+  }
+  return std::nullopt;
+}
+
+// Records of SPEC §6.11 from the decoded generated ranges. Empty ranges are left out (their
+// descendants are empty too, so the tree stays whole). The file holds no ranges at all when any
+// nests deeper than kMaxScopeRangeDepth (R-SCP-5): deterministic, and such maps are not real.
+std::vector<format::ScopeRangeRecord> scope_range_records(const SourceMapModel& model,
+                                                          StringTable& strings) {
+  const std::vector<GeneratedRange>& ranges = model.scopes.ranges;
+  std::vector<format::ScopeRangeRecord> out;
+  std::vector<std::uint32_t> record_of(ranges.size(), kNone);  // range index -> record index
+  std::vector<std::uint32_t> depth_of(ranges.size(), 0);
+  std::vector<std::optional<std::string_view>> names;
+  for (std::size_t k = 0; k < ranges.size(); ++k) {
+    const GeneratedRange& g = ranges[k];
+    if (!(g.start < g.end)) continue;
+    const bool has_parent = g.parent < k;
+    depth_of[k] = has_parent ? depth_of[g.parent] + 1 : 1;
+    if (depth_of[k] > format::kMaxScopeRangeDepth) return {};
+    format::ScopeRangeRecord r{g.start.line,
+                               g.start.column,
+                               g.end.line,
+                               g.end.column,
+                               kNone,
+                               has_parent ? record_of[g.parent] : kNone,
+                               kNone,
+                               0,
+                               0,
+                               0};
+    std::optional<std::string_view> name;
+    if (g.definition < model.scopes.scopes.size()) {
+      r.flags |= format::kScopeRangeDefined;
+      bool function = false;
+      name = function_name_of(model, g.definition, function);
+      if (function) r.flags |= format::kScopeRangeFunction;
+    }
+    if (g.stack_frame_type == StackFrameType::hidden) r.flags |= format::kScopeRangeHidden;
+    if (g.has_call_site && g.call_site_source < model.sources.size()) {
+      r.call_site_source_index = g.call_site_source;
+      r.call_site_line = g.call_site_line;
+      r.call_site_column = g.call_site_column;
+    }
+    record_of[k] = static_cast<std::uint32_t>(out.size());
+    out.push_back(r);
+    names.push_back(name);
+  }
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    if (names[k]) out[k].name_string_index = strings.add(*names[k]);
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
@@ -227,6 +296,11 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
     }
   }
 
+  // --- generated ranges of the map's `scopes` (SPEC §6.11): one record per non-empty range, in
+  // the decoder's pre-order (sorted by start, parents first). Names go into the string table
+  // last, so a map without scopes gives the same bytes as before the section existed. ---
+  std::vector<format::ScopeRangeRecord> scope_ranges = scope_range_records(model, strings);
+
   if (strings.count() >= kU32Max || strings.data().size() > kU32Max) {
     return limit_error("string table: " + std::to_string(strings.data().size()) +
                        " bytes, the format holds at most 4294967295");
@@ -311,7 +385,9 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
   token_data_size += format::kTokenDataPadding;  // zero bytes (R-TOK-5)
 
   // --- lay out the file: header, directory, sections 8-aligned in id order ---
-  const std::uint32_t section_count = format::kRequiredSectionCount + (functions.empty() ? 0u : 1u);
+  const std::uint32_t section_count = format::kRequiredSectionCount +
+                                      (functions.empty() ? 0u : 1u) +
+                                      (scope_ranges.empty() ? 0u : 1u);
   // Sizes first, then every section is written in place into the output (no per-section
   // buffer: the output is the only copy of the sources' content and the strings).
   struct Section {
@@ -335,6 +411,10 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
   if (!functions.empty()) {
     sections.push_back(
         {format::SectionId::functions, functions.size() * sizeof(format::FunctionRecord)});
+  }
+  if (!scope_ranges.empty()) {
+    sections.push_back(
+        {format::SectionId::scope_ranges, scope_ranges.size() * sizeof(format::ScopeRangeRecord)});
   }
 
   const auto align = [](std::uint64_t x) {
@@ -420,6 +500,12 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
       format::store_function_record(p + k * sizeof(format::FunctionRecord), functions[k]);
     }
   }
+  if (!scope_ranges.empty()) {
+    std::uint8_t* p = at(format::SectionId::scope_ranges);
+    for (std::size_t k = 0; k < scope_ranges.size(); ++k) {
+      format::store_scope_range_record(p + k * sizeof(format::ScopeRangeRecord), scope_ranges[k]);
+    }
+  }
   for (std::uint32_t i = 0; i < section_count; ++i) {
     entries[i].checksum = format::checksum64(out.data() + entries[i].offset, entries[i].size);
     format::store_section_entry(out.data() + sizeof(format::FileHeader) + 32ull * i, entries[i]);
@@ -429,13 +515,14 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
   std::memcpy(h.magic, format::kMagic.data(), 8);
   h.format_major = format::kFormatMajor;
   // The lowest minor version that defines everything in the file (SPEC §4.2): 1.1 added
-  // `functions`; without it the file is a 1.0 file.
-  h.format_minor = functions.empty() ? 0 : format::kFormatMinor;
+  // `functions`, 1.2 `scope_ranges`; with neither the file is a 1.0 file.
+  h.format_minor = !scope_ranges.empty() ? 2 : !functions.empty() ? 1 : 0;
   h.byte_order_mark = format::kByteOrderMark;
   h.header_size = sizeof(format::FileHeader);
   h.section_count = section_count;
   h.required_features = 0;
-  h.optional_features = functions.empty() ? 0 : format::kFeatureFunctions;
+  h.optional_features = (functions.empty() ? 0 : format::kFeatureFunctions) |
+                        (scope_ranges.empty() ? 0 : format::kFeatureScopeRanges);
   h.file_size = file_size;
   h.header_checksum = 0;
   h.input_hash_low = input_hash.low;

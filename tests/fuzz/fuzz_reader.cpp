@@ -1,11 +1,11 @@
 // Fuzz target: the reader on arbitrary bytes as a cache file (Cache::from_bytes), then every read
 // the API offers: lookups at positions derived from the input, original_positions, token(i),
-// for_each_token, sources, source_line, functions, enclosing_function, info, sections and
-// verify(). Nothing may crash or read
-// outside the bytes (SPEC §8: corrupt data gives "no answer", never UB). Most mutations of the
-// header or directory fail the header checksum (R-HDR-9) and would stop at open, so each input
-// also runs a second time with every checksum recomputed: the checks behind it get fuzzed too.
-// When verify() passes, the answers must also be consistent with each other.
+// for_each_token, sources, source_line, functions, enclosing_function, scope ranges, info, sections
+// and verify(). Nothing may crash or read outside the bytes (SPEC §8: corrupt data gives "no
+// answer", never UB). Most mutations of the header or directory fail the header checksum (R-HDR-9)
+// and would stop at open, so each input also runs a second time with every checksum recomputed: the
+// checks behind it get fuzzed too. When verify() passes, the answers must also be consistent with
+// each other.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -252,6 +252,38 @@ void exercise(std::span<const std::uint8_t> bytes, std::uint64_t seed) {
   }
   for (int k = 0; k < 16; ++k) {
     enclosing(rng.below(std::uint64_t{sources} + 1), rng.below(64), rng.below(128));
+  }
+
+  // Scope ranges (the optional `scope_ranges` section of format 1.2): records, and the chain of
+  // ranges at generated positions taken from tokens and at random. Chains always end.
+  const std::uint32_t scope_ranges = cache.scope_range_count();
+  for (std::uint32_t i = 0; i < std::min(scope_ranges, kMaxFunctions) + 1; ++i) {
+    const auto r = cache.scope_range(i);
+    SMCACHE_FUZZ_CHECK(i < scope_ranges || !r, "scope_range(%u) past %u has a value", i,
+                       scope_ranges);
+    if (valid && i < scope_ranges) SMCACHE_FUZZ_CHECK(r, "valid cache: scope_range(%u) missing", i);
+    if (r && r->name) sum += touch(*r->name);
+  }
+  const auto chain = [&](std::uint32_t l, std::uint32_t c) {
+    auto r = cache.enclosing_scope_range(l, c);
+    if (r && valid) {
+      const bool after_start = r->start_line < l || (r->start_line == l && r->start_column <= c);
+      const bool before_end = l < r->end_line || (l == r->end_line && c < r->end_column);
+      SMCACHE_FUZZ_CHECK(after_start && before_end,
+                         "valid cache: enclosing_scope_range(%u, %u) gave [%u:%u, %u:%u)", l, c,
+                         r->start_line, r->start_column, r->end_line, r->end_column);
+    }
+    for (std::uint32_t steps = 0; r; ++steps) {
+      SMCACHE_FUZZ_CHECK(steps <= scope_ranges, "scope range chain at %u:%u does not end", l, c);
+      if (r->name) sum += touch(*r->name);
+      r = cache.parent_scope_range(*r);
+    }
+  };
+  for (std::size_t k = 0; k < seen.size(); k += 1 + seen.size() / 64) {
+    chain(seen[k].generated_line, seen[k].generated_column);
+  }
+  for (int k = 0; k < 16; ++k) {
+    chain(static_cast<std::uint32_t>(rng.below(64)), static_cast<std::uint32_t>(rng.below(128)));
   }
 
   const std::uint32_t far = static_cast<std::uint32_t>(rng.next());

@@ -6,8 +6,10 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <smcache/converter/compile.hpp>
@@ -88,6 +90,46 @@ Run run(std::string trace, const Cache* cache, SymbolicateOptions options = {}) 
   r.frames = symbolicate(
       std::string_view(*r.text), [cache](const StackFrame&) { return cache; }, options);
   return r;
+}
+
+// --- rule s: the map's own `scopes` -------------------------------------------------------------
+
+// Generated line 0, all of it mapped to a.js 0:0 (no sourcesContent: no function table). Ranges
+// (split form): a.js's root [0:0, 1:0), foo's body [0:5, 0:35), and bar inlined in it
+// [0:15, 0:25), called from a.js 2:4; bar's original scope is in b.js.
+std::unique_ptr<Built> scoped_bundle() {
+  constexpr std::string_view kMap = R"({"version":3,"sources":["a.js","b.js"],
+    "names":["foo","bar"],"mappings":"AAAA",
+    "scopes":["BAAA,BFBCA,CCB,CHA","BAAA,BFCAC,CCB,CBA"],
+    "ranges":"ECAAA,EGFAC,ECKCB,IACE,FK,FK,FBA"})";
+  auto r = compile(std::span(reinterpret_cast<const std::uint8_t*>(kMap.data()), kMap.size()));
+  if (!r) throw std::runtime_error("compile: " + r.error().message);
+  auto b = std::make_unique<Built>();
+  b->bytes = std::move(r).value();
+  auto c = Cache::from_bytes(b->bytes);
+  if (!c) throw std::runtime_error("from_bytes: " + c.error().message);
+  b->cache.emplace(std::move(c).value());
+  return b;
+}
+
+TEST(SymbolicateNames, ScopesNameTheFrameFirst) {
+  const auto b = scoped_bundle();
+  const std::string trace =
+      "Error: x\n"
+      "    at f (bundle.js:1:21)\n"  // inside bar's inlined body
+      "    at g (bundle.js:1:31)\n"  // foo's body, after bar
+      "    at h (bundle.js:1:3)\n";  // a.js's root range: top-level code
+  const auto out = run(trace, b->get());
+  ASSERT_EQ(out.size(), 4u);
+  ASSERT_TRUE(out[1].resolved);
+  EXPECT_EQ(out[1].function, "bar");
+  EXPECT_EQ(out[1].function_rule, FunctionRule::scopes);
+  EXPECT_EQ(function_rule_name(out[1].function_rule), "scopes");
+  EXPECT_EQ(out[2].function, "foo");
+  EXPECT_EQ(out[2].function_rule, FunctionRule::scopes);
+  // Top-level code by the scopes: the next rules decide (no caller, no table: the trace's name).
+  EXPECT_EQ(out[3].function, "h");
+  EXPECT_EQ(out[3].function_rule, FunctionRule::minified);
 }
 
 // --- rule 1: the caller's call site ------------------------------------------------------------

@@ -437,7 +437,8 @@ enum smcache_function_rule {
   SMCACHE_FUNCTION_CALLER_CALL_SITE_NEXT_TOKEN = 2, /* caller at `new`/`await`: the next one */
   SMCACHE_FUNCTION_MINIFIED = 3,                    /* the trace's own (generated, minified) name */
   SMCACHE_FUNCTION_AS_PRINTED = 4,                  /* an unresolved frame: its name as printed */
-  SMCACHE_FUNCTION_ORIGINAL_FUNCTION = 5 /* the innermost original function (function table) */
+  SMCACHE_FUNCTION_ORIGINAL_FUNCTION = 5, /* the innermost original function (function table) */
+  SMCACHE_FUNCTION_SCOPES = 6             /* the map's `scopes`: the innermost range's function */
 };
 
 /* Why a frame was not mapped. */

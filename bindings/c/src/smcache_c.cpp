@@ -104,6 +104,7 @@ static_assert(SMCACHE_FUNCTION_MINIFIED == static_cast<int>(smcache::FunctionRul
 static_assert(SMCACHE_FUNCTION_AS_PRINTED == static_cast<int>(smcache::FunctionRule::as_printed));
 static_assert(SMCACHE_FUNCTION_ORIGINAL_FUNCTION ==
               static_cast<int>(smcache::FunctionRule::original_function));
+static_assert(SMCACHE_FUNCTION_SCOPES == static_cast<int>(smcache::FunctionRule::scopes));
 static_assert(SMCACHE_UNRESOLVED_NONE == static_cast<int>(smcache::UnresolvedReason::none));
 static_assert(SMCACHE_UNRESOLVED_NATIVE == static_cast<int>(smcache::UnresolvedReason::native));
 static_assert(SMCACHE_UNRESOLVED_NO_POSITION ==
@@ -919,7 +920,7 @@ SMCACHE_API void smcache_trace_free(smcache_trace* trace) {
 // ---- symbolication -----------------------------------------------------------------------
 
 SMCACHE_API const char* smcache_function_rule_name(int32_t rule) {
-  if (rule < 0 || rule > SMCACHE_FUNCTION_ORIGINAL_FUNCTION) return "unknown";
+  if (rule < 0 || rule > SMCACHE_FUNCTION_SCOPES) return "unknown";
   // function_rule_name() returns views of string literals: NUL-terminated.
   return smcache::function_rule_name(static_cast<smcache::FunctionRule>(rule)).data();
 }

@@ -69,7 +69,7 @@ constexpr std::string_view kHelp =
     "                      \"unresolved_detail\", \"source\", \"line\", \"column\", \"function\",\n"
     "                      \"display_function\", \"function_rule\"} plus, with --context,\n"
     "                      \"pre_context\", \"context_line\", \"post_context\"; function_rule is\n"
-    "                      original-function, caller-call-site,\n"
+    "                      scopes, original-function, caller-call-site,\n"
     "                      caller-call-site-next-token, minified, as-printed (unresolved\n"
     "                      frames) or none\n"
     "      --debug-id URL=ID\n"

@@ -31,7 +31,7 @@ def _names(fn, count: int) -> tuple:
 
 
 # Index -> name, from the library itself (the names `smcache symbolicate --json` prints).
-_FUNCTION_RULES = _names(lib.smcache_function_rule_name, lib.SMCACHE_FUNCTION_ORIGINAL_FUNCTION + 1)
+_FUNCTION_RULES = _names(lib.smcache_function_rule_name, lib.SMCACHE_FUNCTION_SCOPES + 1)
 _UNRESOLVED_REASONS = _names(lib.smcache_unresolved_reason_name,
                              lib.SMCACHE_UNRESOLVED_NO_MAPPING + 1)
 
@@ -94,7 +94,8 @@ class Frame:
     message and the like: only ``raw`` is set).
 
     A resolved frame has its original ``source``, ``line`` and ``column`` (0-based) and the
-    ``function`` it is in. ``function_rule`` says where that name came from:
+    ``function`` it is in. ``function_rule`` says where that name came from: ``"scopes"`` (the
+    map's own ECMA-426 scopes, from the cache's scope ranges around the generated position),
     ``"original-function"`` (the innermost function of the original source around the mapped
     position, from the cache's function table), ``"caller-call-site"`` or ``"caller-call-site-next-token"`` (the caller's call site in the
     source map), ``"minified"`` (no caller named it: the trace's own, minified name, and

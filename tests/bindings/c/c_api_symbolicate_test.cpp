@@ -277,7 +277,8 @@ TEST(CTraceNames, RuleAndReasonNames) {
   EXPECT_STREQ(smcache_function_rule_name(SMCACHE_FUNCTION_MINIFIED), "minified");
   EXPECT_STREQ(smcache_function_rule_name(SMCACHE_FUNCTION_AS_PRINTED), "as-printed");
   EXPECT_STREQ(smcache_function_rule_name(SMCACHE_FUNCTION_ORIGINAL_FUNCTION), "original-function");
-  EXPECT_STREQ(smcache_function_rule_name(6), "unknown");
+  EXPECT_STREQ(smcache_function_rule_name(SMCACHE_FUNCTION_SCOPES), "scopes");
+  EXPECT_STREQ(smcache_function_rule_name(7), "unknown");
   EXPECT_STREQ(smcache_function_rule_name(-1), "unknown");
   EXPECT_STREQ(smcache_unresolved_reason_name(SMCACHE_UNRESOLVED_NONE), "none");
   EXPECT_STREQ(smcache_unresolved_reason_name(SMCACHE_UNRESOLVED_NATIVE), "native");

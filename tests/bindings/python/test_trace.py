@@ -112,6 +112,23 @@ def test_checkout_render_equals_cli_text(checkout_cache, checkout_cache_path, co
                                                json_output=True)
 
 
+# The map's own ECMA-426 `scopes` name a frame before any other rule: foo's body is generated
+# columns [5, 35) of line 0, bar inlined in it [15, 25) (split encoding, no sourcesContent).
+SCOPED_MAP = (b'{"version":3,"sources":["a.js","b.js"],"names":["foo","bar"],"mappings":"AAAA",'
+              b'"scopes":["BAAA,BFBCA,CCB,CHA","BAAA,BFCAC,CCB,CBA"],'
+              b'"ranges":"ECAAA,EGFAC,ECKCB,IACE,FK,FK,FBA"}')
+
+
+def test_scopes_name_frames(tmp_path):
+    path = tmp_path / "scoped.smc"
+    path.write_bytes(smcache.compile(SCOPED_MAP))
+    trace = "Error: x\n    at f (bundle.js:1:21)\n    at g (bundle.js:1:31)\n"
+    with smcache.open(path) as c:
+        r = smcache.symbolicate(trace, c)
+    assert [(f.function, f.function_rule) for f in r.frames] == [
+        ("bar", "scopes"), ("foo", "scopes")]
+
+
 def test_checkout_frames(checkout_cache):
     # What the example is about, independent of the CLI: original names from the function table
     # (the innermost original function around each mapped position), native frames kept.

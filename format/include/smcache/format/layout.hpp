@@ -19,13 +19,15 @@ namespace smcache::format {
 // Versions (SPEC §10)
 // ---------------------------------------------------------------------------------------------
 inline constexpr std::uint16_t kFormatMajor = 1;  // R-HDR-2: a reader refuses any other major
-// Additive changes only. 1.1 added the optional `functions` section (id 9). A writer records the
-// lowest minor that defines everything in its file: 1 with a `functions` section, else 0.
-inline constexpr std::uint16_t kFormatMinor = 1;
+// Additive changes only. 1.1 added the optional `functions` section (id 9), 1.2 the optional
+// `scope_ranges` section (id 10). A writer records the lowest minor that defines everything in its
+// file: 2 with `scope_ranges`, else 1 with `functions`, else 0.
+inline constexpr std::uint16_t kFormatMinor = 2;
 // Bumped when the converter's output for the same input changes meaning while the layout stays
 // (a fixed bug in sourceRoot joining, say). Readers ignore it; `warm` recompiles older caches.
 // 2: the converter writes the `functions` section (original function ranges and names).
-inline constexpr std::uint32_t kSemanticsVersion = 2;
+// 3: the converter writes the `scope_ranges` section (the map's ECMA-426 generated ranges).
+inline constexpr std::uint32_t kSemanticsVersion = 3;
 
 // R-HDR-1: 89 'S' 'M' 'C' CR LF ^Z LF. Non-ASCII first byte, CR LF and ^Z catch text-mode
 // copies and `file`-style sniffing (the PNG trick).
@@ -41,10 +43,11 @@ inline constexpr std::uint32_t kMaxBlockTokenCount = 4096;
 inline constexpr std::uint32_t kTokenDataPadding = 8;  // zero bytes after the last block (R-TOK-5)
 inline constexpr std::uint32_t kMaxFieldWidth = 32;    // bits
 
-// Feature bits (SPEC §4.6, §10.2). None are required; format 1.1 defines one optional bit.
-inline constexpr std::uint32_t kFeatureFunctions = 1u << 0;  // optional: the file has `functions`
+// Feature bits (SPEC §4.6, §10.2). None are required; 1.1 and 1.2 define one optional bit each.
+inline constexpr std::uint32_t kFeatureFunctions = 1u << 0;    // optional: the file has `functions`
+inline constexpr std::uint32_t kFeatureScopeRanges = 1u << 1;  // optional: has `scope_ranges`
 inline constexpr std::uint32_t kKnownRequiredFeatures = 0;
-inline constexpr std::uint32_t kKnownOptionalFeatures = kFeatureFunctions;
+inline constexpr std::uint32_t kKnownOptionalFeatures = kFeatureFunctions | kFeatureScopeRanges;
 
 // ---------------------------------------------------------------------------------------------
 // Header (SPEC §4), 128 bytes at offset 0
@@ -98,6 +101,7 @@ enum class SectionId : std::uint32_t {
   token_blocks = 7,        // ceil(token_count / block_token_count) x TokenBlock
   token_data = 8,          // bit-packed token fields, then kTokenDataPadding zero bytes
   functions = 9,           // optional (1.1): function_count x FunctionRecord
+  scope_ranges = 10,       // optional (1.2): scope_range_count x ScopeRangeRecord
 };
 inline constexpr std::uint32_t kRequiredSectionCount = 8;  // ids 1..8 must all be present
 
@@ -121,6 +125,8 @@ constexpr std::string_view section_name(std::uint32_t id) noexcept {
       return "token_data";
     case 9:
       return "functions";
+    case 10:
+      return "scope_ranges";
     default:
       return "unknown";
   }
@@ -222,6 +228,39 @@ static_assert(std::is_trivially_copyable_v<FunctionRecord>);
 // Nesting depth of function records (a top-level record has depth 1). Bounds the parent walk of
 // a lookup (R-FN-5, R-USE-2).
 inline constexpr std::uint32_t kMaxFunctionDepth = 64;
+
+// ---------------------------------------------------------------------------------------------
+// scope_ranges (SPEC §6.11, format 1.2, optional): the generated ranges of the map's ECMA-426
+// `scopes`, as ranges of generated positions sorted by start, an enclosing record before the
+// records it contains; each names its innermost enclosing record. Names are resolved when the
+// file is written, so a reader needs no original scope tree.
+// ---------------------------------------------------------------------------------------------
+inline constexpr std::uint32_t kScopeRangeDefined = 1u << 0;   // the range has a definition
+inline constexpr std::uint32_t kScopeRangeFunction = 1u << 1;  // ...inside an original function
+inline constexpr std::uint32_t kScopeRangeHidden = 1u << 2;    // a hidden stack frame
+inline constexpr std::uint32_t kKnownScopeRangeFlags =
+    kScopeRangeDefined | kScopeRangeFunction | kScopeRangeHidden;
+
+struct ScopeRangeRecord {
+  std::uint32_t start_line;              // 0-based generated line of the range's first position
+  std::uint32_t start_column;            // 0-based, UTF-16 code units
+  std::uint32_t end_line;                // just past its last position: [start, end) is the range
+  std::uint32_t end_column;              //   (end exclusive), start < end
+  std::uint32_t name_string_index;       // the enclosing original function's name, or kNone
+  std::uint32_t parent;                  // record index of the innermost enclosing range, < own
+                                         //   index; kNone at top level
+  std::uint32_t call_site_source_index;  // inlined: the call's original source; else kNone
+  std::uint32_t call_site_line;          //   its 0-based original line (0 when not inlined)
+  std::uint32_t call_site_column;        //   its 0-based original column (0 when not inlined)
+  std::uint32_t flags;                   // kScopeRange* bits; others zero
+};
+static_assert(sizeof(ScopeRangeRecord) == 40);
+static_assert(offsetof(ScopeRangeRecord, name_string_index) == 16);
+static_assert(offsetof(ScopeRangeRecord, flags) == 36);
+static_assert(std::is_trivially_copyable_v<ScopeRangeRecord>);
+// Nesting depth of scope range records (a top-level record has depth 1). Bounds the parent walk
+// of a lookup (R-SCP-5).
+inline constexpr std::uint32_t kMaxScopeRangeDepth = 64;
 
 // ---------------------------------------------------------------------------------------------
 // Little-endian loads and stores: memcpy (any alignment), plus a byte swap on big-endian hosts.
@@ -410,6 +449,27 @@ inline void store_function_record(std::uint8_t* p, const FunctionRecord& f) noex
   store_le(p + 20, f.name_string_index);
   store_le(p + 24, f.parent);
   store_le(p + 28, f.reserved);
+}
+
+inline ScopeRangeRecord load_scope_range_record(const std::uint8_t* p) noexcept {
+  return ScopeRangeRecord{load_le<std::uint32_t>(p),      load_le<std::uint32_t>(p + 4),
+                          load_le<std::uint32_t>(p + 8),  load_le<std::uint32_t>(p + 12),
+                          load_le<std::uint32_t>(p + 16), load_le<std::uint32_t>(p + 20),
+                          load_le<std::uint32_t>(p + 24), load_le<std::uint32_t>(p + 28),
+                          load_le<std::uint32_t>(p + 32), load_le<std::uint32_t>(p + 36)};
+}
+
+inline void store_scope_range_record(std::uint8_t* p, const ScopeRangeRecord& r) noexcept {
+  store_le(p, r.start_line);
+  store_le(p + 4, r.start_column);
+  store_le(p + 8, r.end_line);
+  store_le(p + 12, r.end_column);
+  store_le(p + 16, r.name_string_index);
+  store_le(p + 20, r.parent);
+  store_le(p + 24, r.call_site_source_index);
+  store_le(p + 28, r.call_site_line);
+  store_le(p + 32, r.call_site_column);
+  store_le(p + 36, r.flags);
 }
 
 }  // namespace smcache::format

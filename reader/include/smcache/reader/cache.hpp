@@ -66,6 +66,27 @@ struct FunctionInfo {
   std::uint32_t parent = format::kNone;  // record index of the enclosing function, or kNone
 };
 
+// One generated range of the map's ECMA-426 `scopes` (SPEC §6.11): a range of generated
+// positions [start, end), 0-based, columns in UTF-16 code units.
+struct ScopeRange {
+  std::uint32_t index = 0;  // record index, for scope_range(index)
+  std::uint32_t start_line = 0, start_column = 0;
+  std::uint32_t end_line = 0, end_column = 0;
+  // The innermost original function around the range's definition; nullopt when there is none
+  // or it is anonymous (is_function() tells which).
+  std::optional<std::string_view> name;
+  std::uint32_t parent = format::kNone;  // record index of the enclosing range, or kNone
+  // Inlined code: the original position of the call that was inlined (source_index kNone: the
+  // range is not an inlined function body).
+  std::uint32_t call_site_source_index = format::kNone;
+  std::uint32_t call_site_line = 0, call_site_column = 0;
+  std::uint32_t flags = 0;  // format::kScopeRange* bits
+  bool has_definition() const noexcept { return (flags & format::kScopeRangeDefined) != 0; }
+  bool is_function() const noexcept { return (flags & format::kScopeRangeFunction) != 0; }
+  bool is_hidden() const noexcept { return (flags & format::kScopeRangeHidden) != 0; }
+  bool is_inlined() const noexcept { return call_site_source_index != format::kNone; }
+};
+
 struct CacheInfo {
   std::uint16_t format_major = 0, format_minor = 0;
   std::uint32_t semantics_version = 0;
@@ -150,6 +171,20 @@ class Cache {
   // table, or the records it reads are corrupt. O(log function_count + 64), no allocation.
   std::optional<FunctionInfo> enclosing_function(std::uint32_t source_index, std::uint32_t line,
                                                  std::uint32_t column) const noexcept;
+
+  // Generated ranges of the map's `scopes` (SPEC §6.11); 0 when the file has none.
+  std::uint32_t scope_range_count() const noexcept;
+  // Record `index`; nullopt when index >= scope_range_count() or its name is unreadable.
+  std::optional<ScopeRange> scope_range(std::uint32_t index) const noexcept;
+  // The innermost range containing generated (line, column), both 0-based, column in UTF-16 code
+  // units; nullopt when none does, the file has no ranges, or the records read are corrupt.
+  // Its enclosing ranges, innermost outward: parent_scope_range() until nullopt.
+  // O(log scope_range_count + 64), no allocation.
+  std::optional<ScopeRange> enclosing_scope_range(std::uint32_t line,
+                                                  std::uint32_t column) const noexcept;
+  // The range enclosing `range` (its parent); nullopt at top level, or when the parent index is
+  // not less than range.index (R-SCP-4 at use: a chain always ends). No allocation.
+  std::optional<ScopeRange> parent_scope_range(const ScopeRange& range) const noexcept;
 
   CacheInfo info() const noexcept;
   std::span<const SectionView> sections() const noexcept;

@@ -9,6 +9,12 @@
 // FUNCTION NAMES. The name of the mapping at a frame's own position names what is called there
 // (the callee), not the function the frame is in: at `at b (bundle.js:1:120)` it may say
 // `saveDraft` while `b` is `onSubmit`. So it is never used as the frame's function. Instead:
+//   s. scopes: the map's own ECMA-426 `scopes`, from the cache's scope ranges (SPEC §6.11): the
+//      innermost generated range around the frame's GENERATED position that has a definition;
+//      if that definition is inside an original function, its name ("<anonymous>" without one).
+//      A definition outside any function (top-level code), or no range there, falls through.
+//      Inlined bodies are named by the inlined function; the frames of inlined calls are not
+//      added (yet): ScopeRange::is_inlined() and Cache::parent_scope_range() give them.
 //   0. original-function: the innermost function of the ORIGINAL source enclosing the frame's
 //      mapped position, from the cache's function table (SPEC §6.10: the converter scans
 //      sourcesContent for function ranges and their names). Anonymous functions read
@@ -60,11 +66,12 @@ enum class FunctionRule : std::uint8_t {
   minified = 3,                     // the trace's own name, from the generated (minified) code
   as_printed = 4,                   // an unresolved frame: its name exactly as the trace printed it
   original_function = 5,            // the innermost original function enclosing the mapped position
-  // 6.. reserved (scopes, generated-function table).
+  scopes = 6,                       // the map's `scopes`: the function of the innermost range
+  // 7.. reserved (generated-function table).
 };
 
 // "none", "caller-call-site", "caller-call-site-next-token", "minified", "as-printed",
-// "original-function".
+// "original-function", "scopes".
 inline std::string_view function_rule_name(FunctionRule rule) noexcept {
   switch (rule) {
     case FunctionRule::none:
@@ -79,6 +86,8 @@ inline std::string_view function_rule_name(FunctionRule rule) noexcept {
       return "as-printed";
     case FunctionRule::original_function:
       return "original-function";
+    case FunctionRule::scopes:
+      return "scopes";
   }
   return "unknown";
 }
@@ -260,6 +269,23 @@ inline std::optional<Token> next_token(const Cache& cache, std::uint32_t line,
   return next;
 }
 
+// Rule s: names a resolved frame from the cache's scope ranges at its generated position; false
+// when no range there has a definition inside an original function. The chain is bounded twice:
+// parent_scope_range() only goes to smaller indices, and at most kMaxScopeRangeDepth steps.
+inline bool name_from_scopes(SymbolicatedFrame& f) noexcept {
+  auto r = f.cache->enclosing_scope_range(f.frame.line, f.frame.column);
+  for (std::uint32_t steps = 0; r && steps < format::kMaxScopeRangeDepth; ++steps) {
+    if (r->has_definition()) {
+      if (!r->is_function()) return false;  // top-level code: the other rules decide
+      f.function = r->name && !r->name->empty() ? *r->name : std::string_view("<anonymous>");
+      f.function_rule = FunctionRule::scopes;
+      return true;
+    }
+    r = f.cache->parent_scope_range(*r);
+  }
+  return false;
+}
+
 // Rule 0: names a resolved frame from the function table; false when the table has nothing there.
 inline bool name_from_function_table(SymbolicatedFrame& f) noexcept {
   const auto fn = f.cache->enclosing_function(f.source_index, f.line, f.column);
@@ -370,7 +396,7 @@ std::vector<SymbolicatedFrame> symbolicate(std::span<const TraceLine> lines, Res
   for (std::size_t i = 0; i < out.size(); ++i) {
     SymbolicatedFrame& f = out[i];
     if (!f.is_frame || !f.resolved) continue;
-    if (!name_from_function_table(f)) name_from_caller(out, i);
+    if (!name_from_scopes(f) && !name_from_function_table(f)) name_from_caller(out, i);
     if (!options.include_context) continue;
     const auto info = f.cache->source(f.source_index);
     if (!info || !info->content || f.line >= info->line_count) continue;

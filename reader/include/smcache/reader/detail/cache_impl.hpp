@@ -195,6 +195,10 @@ struct Cache::Impl {
   const std::uint8_t* functions = nullptr;
   std::uint32_t function_count = 0;
   std::size_t functions_position = 0;  // into `sections`, when functions != nullptr
+  // The optional `scope_ranges` section (format 1.2, id 10): null and 0 when the file has none.
+  const std::uint8_t* scope_ranges = nullptr;
+  std::uint32_t scope_range_count = 0;
+  std::size_t scope_ranges_position = 0;  // into `sections`, when scope_ranges != nullptr
 
   Result<Ok> init(const std::uint8_t* bytes, std::uint64_t byte_count);
   Result<Ok> verify() const;
@@ -463,6 +467,34 @@ struct Cache::Impl {
     return format::load_function_record(functions + static_cast<std::size_t>(i) * 32);
   }
 
+  // Scope range record i < scope_range_count (the section size was checked on open).
+  format::ScopeRangeRecord scope_range_record(std::uint32_t i) const noexcept {
+    return format::load_scope_range_record(scope_ranges + static_cast<std::size_t>(i) *
+                                                              sizeof(format::ScopeRangeRecord));
+  }
+
+  // Record i as a ScopeRange; false if its name is unreadable (R-SCP-2, R-STR-1 at use).
+  bool scope_range_info(std::uint32_t i, const format::ScopeRangeRecord& r,
+                        ScopeRange& out) const noexcept {
+    out.index = i;
+    out.start_line = r.start_line;
+    out.start_column = r.start_column;
+    out.end_line = r.end_line;
+    out.end_column = r.end_column;
+    out.parent = r.parent;
+    out.call_site_source_index = r.call_site_source_index;
+    out.call_site_line = r.call_site_line;
+    out.call_site_column = r.call_site_column;
+    out.flags = r.flags;
+    out.name.reset();
+    if (r.name_string_index != format::kNone) {
+      std::string_view name;
+      if (!string(r.name_string_index, name)) return false;
+      out.name = name;
+    }
+    return true;
+  }
+
   // Record i as a FunctionInfo; false if its name is unreadable (R-FN-2, R-STR-1 at use).
   bool function_info(std::uint32_t i, const format::FunctionRecord& r,
                      FunctionInfo& out) const noexcept {
@@ -667,6 +699,9 @@ inline Result<Ok> Cache::Impl::init(const std::uint8_t* bytes, std::uint64_t byt
     } else if (e.id == static_cast<std::uint32_t>(format::SectionId::functions)) {
       functions = data + e.offset;
       functions_position = sections.size() - 1;
+    } else if (e.id == static_cast<std::uint32_t>(format::SectionId::scope_ranges)) {
+      scope_ranges = data + e.offset;
+      scope_ranges_position = sections.size() - 1;
     }
   }
   // R-DIR-6
@@ -733,6 +768,20 @@ inline Result<Ok> Cache::Impl::init(const std::uint8_t* bytes, std::uint64_t byt
       return std::move(v).take();
     }
     function_count = static_cast<std::uint32_t>(s.size / sizeof(format::FunctionRecord));
+  }
+  // R-SCP-1: the optional scope_ranges section holds whole 40-byte records.
+  if (scope_ranges != nullptr) {
+    const SectionView& s = sections[scope_ranges_position];
+    if (!v.check(s.size % sizeof(format::ScopeRangeRecord) == 0 &&
+                     s.size / sizeof(format::ScopeRangeRecord) < format::kNone,
+                 Errc::corrupt, [&] {
+                   return detail::cat(detail::section_label(s.id, s.offset, s.size),
+                                      ": size is not a multiple of ",
+                                      sizeof(format::ScopeRangeRecord), " (whole records)");
+                 })) {
+      return std::move(v).take();
+    }
+    scope_range_count = static_cast<std::uint32_t>(s.size / sizeof(format::ScopeRangeRecord));
   }
 
   line_index = section[6].p;
@@ -1120,6 +1169,91 @@ inline Result<Ok> Cache::Impl::verify() const {
     }
     open.push_back(i);
   }
+
+  // R-SCP-2..5: scope range records, checked like the function records above.
+  open.clear();
+  for (std::uint32_t i = 0; i < scope_range_count; ++i) {
+    const format::ScopeRangeRecord r = scope_range_record(i);
+    const auto at = [&] { return detail::cat("scope_ranges[", i, "]: "); };
+    const bool inlined = r.call_site_source_index != format::kNone;
+    // R-SCP-2
+    if (!v.check(r.name_string_index == format::kNone || r.name_string_index < string_count,
+                 Errc::corrupt,
+                 [&] {
+                   return detail::cat(at(), "name_string_index ", r.name_string_index,
+                                      " out of range (", string_count, " strings)");
+                 }) ||
+        !v.check(!inlined || r.call_site_source_index < source_count, Errc::corrupt,
+                 [&] {
+                   return detail::cat(at(), "call_site_source_index ", r.call_site_source_index,
+                                      " out of range (", source_count, " sources)");
+                 }) ||
+        !v.check(inlined || (r.call_site_line == 0 && r.call_site_column == 0), Errc::corrupt,
+                 [&] {
+                   return detail::cat(at(), "call site ", r.call_site_line, ":", r.call_site_column,
+                                      " without a source, must be 0:0");
+                 }) ||
+        !v.check((r.flags & ~format::kKnownScopeRangeFlags) == 0 &&
+                     ((r.flags & format::kScopeRangeFunction) == 0 ||
+                      (r.flags & format::kScopeRangeDefined) != 0) &&
+                     (r.name_string_index == format::kNone ||
+                      (r.flags & format::kScopeRangeFunction) != 0),
+                 Errc::corrupt, [&] { return detail::cat(at(), "flags ", r.flags, " invalid"); }) ||
+        !v.check(detail::position_less(r.start_line, r.start_column, r.end_line, r.end_column),
+                 Errc::corrupt, [&] {
+                   return detail::cat(at(), "end ", r.end_line, ":", r.end_column,
+                                      " not after start ", r.start_line, ":", r.start_column);
+                 })) {
+      return std::move(v).take();
+    }
+    // R-SCP-3: sorted by start, an enclosing record first (longer first on a tie).
+    if (i > 0) {
+      const format::ScopeRangeRecord q = scope_range_record(i - 1);
+      const bool ordered =
+          detail::position_less(q.start_line, q.start_column, r.start_line, r.start_column) ||
+          (q.start_line == r.start_line && q.start_column == r.start_column &&
+           !detail::position_less(q.end_line, q.end_column, r.end_line, r.end_column));
+      if (!v.check(ordered, Errc::corrupt, [&] {
+            return detail::cat(at(), "start ", r.start_line, ":", r.start_column,
+                               " sorts before the previous record's (", q.start_line, ":",
+                               q.start_column, ")");
+          })) {
+        return std::move(v).take();
+      }
+    }
+    while (!open.empty()) {
+      const format::ScopeRangeRecord o = scope_range_record(open.back());
+      if (detail::position_less(r.start_line, r.start_column, o.end_line, o.end_column)) break;
+      open.pop_back();
+    }
+    const std::uint32_t expected = open.empty() ? format::kNone : open.back();
+    // R-SCP-4
+    if (!v.check(r.parent == expected, Errc::corrupt, [&] {
+          return detail::cat(at(), "parent ", r.parent, ", the innermost enclosing record is ",
+                             expected);
+        })) {
+      return std::move(v).take();
+    }
+    if (!open.empty()) {
+      const format::ScopeRangeRecord o = scope_range_record(open.back());
+      if (!v.check(!detail::position_less(o.end_line, o.end_column, r.end_line, r.end_column),
+                   Errc::corrupt, [&] {
+                     return detail::cat(at(), "ends at ", r.end_line, ":", r.end_column,
+                                        ", after its parent ", open.back(), " (ends at ",
+                                        o.end_line, ":", o.end_column, ")");
+                   })) {
+        return std::move(v).take();
+      }
+    }
+    // R-SCP-5
+    if (!v.check(open.size() < format::kMaxScopeRangeDepth, Errc::corrupt, [&] {
+          return detail::cat(at(), "nested ", open.size() + 1, " deep, more than ",
+                             format::kMaxScopeRangeDepth);
+        })) {
+      return std::move(v).take();
+    }
+    open.push_back(i);
+  }
   return Ok{};
 }
 
@@ -1357,6 +1491,57 @@ inline std::optional<FunctionInfo> Cache::enclosing_function(std::uint32_t sourc
       FunctionInfo f;
       if (!m.function_info(i, r, f)) return std::nullopt;
       return f;
+    }
+    if (r.parent == format::kNone || r.parent >= i) return std::nullopt;
+    i = r.parent;
+  }
+  return std::nullopt;
+}
+
+inline std::uint32_t Cache::scope_range_count() const noexcept {
+  return impl_->scope_range_count;
+}
+
+inline std::optional<ScopeRange> Cache::scope_range(std::uint32_t index) const noexcept {
+  const Impl& m = *impl_;
+  if (index >= m.scope_range_count) return std::nullopt;
+  ScopeRange r;
+  if (!m.scope_range_info(index, m.scope_range_record(index), r)) return std::nullopt;
+  return r;
+}
+
+inline std::optional<ScopeRange> Cache::parent_scope_range(const ScopeRange& range) const noexcept {
+  if (range.parent == format::kNone || range.parent >= range.index) return std::nullopt;
+  return scope_range(range.parent);  // R-SCP-4 at use: strictly decreasing, so chains end
+}
+
+// As enclosing_function: the last record that starts at or before the position, then up its
+// parents (smaller indices, R-SCP-4 at use; at most kMaxScopeRangeDepth, R-SCP-5) to the first
+// that contains it. O(log R + 64).
+inline std::optional<ScopeRange> Cache::enclosing_scope_range(std::uint32_t line,
+                                                              std::uint32_t column) const noexcept {
+  const Impl& m = *impl_;
+  std::uint32_t first = 0, count = m.scope_range_count;
+  while (count > 0) {  // first record that starts after (line, column)
+    const std::uint32_t step = count / 2;
+    const format::ScopeRangeRecord r = m.scope_range_record(first + step);
+    if (!detail::position_less(line, column, r.start_line, r.start_column)) {
+      first += step + 1;
+      count -= step + 1;
+    } else {
+      count = step;
+    }
+  }
+  if (first == 0) return std::nullopt;
+  std::uint32_t i = first - 1;
+  for (std::uint32_t steps = 0; steps < format::kMaxScopeRangeDepth; ++steps) {
+    const format::ScopeRangeRecord r = m.scope_range_record(i);
+    const bool contains = !detail::position_less(line, column, r.start_line, r.start_column) &&
+                          detail::position_less(line, column, r.end_line, r.end_column);
+    if (contains) {
+      ScopeRange out;
+      if (!m.scope_range_info(i, r, out)) return std::nullopt;
+      return out;
     }
     if (r.parent == format::kNone || r.parent >= i) return std::nullopt;
     i = r.parent;
