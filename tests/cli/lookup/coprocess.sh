@@ -3,6 +3,7 @@
 cp "$MAPS/simple.map" .
 "$SMCACHE" compile simple.map -o s.smc
 coproc LOOKUP { "$SMCACHE" lookup s.smc -; }
+pid=$LOOKUP_PID  # bash unsets LOOKUP_PID once the co-process has exited: keep it for wait
 for q in "0 4" "2 8" "1 0"; do
   echo "$q" >&"${LOOKUP[1]}"
   if IFS= read -r -t 5 answer <&"${LOOKUP[0]}"; then
@@ -12,5 +13,5 @@ for q in "0 4" "2 8" "1 0"; do
   fi
 done
 exec {LOOKUP[1]}>&-
-wait "$LOOKUP_PID"
+wait "$pid"
 echo "exit $?"
