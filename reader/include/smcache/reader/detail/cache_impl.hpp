@@ -1091,6 +1091,45 @@ inline Result<Ok> Cache::Impl::verify() const {
   // R-FN-2..5: function records, in order, with a stack of the records that enclose the current
   // one: its parent must be the innermost of them, and it must end inside it.
   std::vector<std::uint32_t> open;
+  // R-FN-4/5 and R-SCP-4/5: record i, `r`, nests in the records still open (those of its group,
+  // `same_group`, that have not ended at its start): its parent is the innermost of them, it ends
+  // inside that one, and at most `max_depth` records are open. Pushes i.
+  const auto check_nesting = [&](const auto& r, std::uint32_t i, auto record_of, auto same_group,
+                                 std::size_t max_depth, const auto& at) -> bool {
+    while (!open.empty()) {
+      const auto o = record_of(open.back());
+      if (same_group(o) &&
+          detail::position_less(r.start_line, r.start_column, o.end_line, o.end_column)) {
+        break;
+      }
+      open.pop_back();
+    }
+    const std::uint32_t expected = open.empty() ? format::kNone : open.back();
+    if (!v.check(r.parent == expected, Errc::corrupt, [&] {
+          return detail::cat(at(), "parent ", r.parent, ", the innermost enclosing record is ",
+                             expected);
+        })) {
+      return false;
+    }
+    if (!open.empty()) {
+      const auto o = record_of(open.back());
+      if (!v.check(!detail::position_less(o.end_line, o.end_column, r.end_line, r.end_column),
+                   Errc::corrupt, [&] {
+                     return detail::cat(at(), "ends at ", r.end_line, ":", r.end_column,
+                                        ", after its parent ", open.back(), " (ends at ",
+                                        o.end_line, ":", o.end_column, ")");
+                   })) {
+        return false;
+      }
+    }
+    if (!v.check(open.size() < max_depth, Errc::corrupt, [&] {
+          return detail::cat(at(), "nested ", open.size() + 1, " deep, more than ", max_depth);
+        })) {
+      return false;
+    }
+    open.push_back(i);
+    return true;
+  };
   for (std::uint32_t i = 0; i < function_count; ++i) {
     const format::FunctionRecord r = function_record(i);
     const auto at = [&] { return detail::cat("functions[", i, "]: "); };
@@ -1133,41 +1172,12 @@ inline Result<Ok> Cache::Impl::verify() const {
       }
     }
     // The records still open are those of the same source that have not ended at r's start.
-    while (!open.empty()) {
-      const format::FunctionRecord o = function_record(open.back());
-      if (o.source_index == r.source_index &&
-          detail::position_less(r.start_line, r.start_column, o.end_line, o.end_column)) {
-        break;
-      }
-      open.pop_back();
-    }
-    const std::uint32_t expected = open.empty() ? format::kNone : open.back();
-    // R-FN-4
-    if (!v.check(r.parent == expected, Errc::corrupt, [&] {
-          return detail::cat(at(), "parent ", r.parent, ", the innermost enclosing record is ",
-                             expected);
-        })) {
+    if (!check_nesting(
+            r, i, [&](std::uint32_t j) { return function_record(j); },
+            [&](const format::FunctionRecord& o) { return o.source_index == r.source_index; },
+            format::kMaxFunctionDepth, at)) {
       return std::move(v).take();
     }
-    if (!open.empty()) {
-      const format::FunctionRecord o = function_record(open.back());
-      if (!v.check(!detail::position_less(o.end_line, o.end_column, r.end_line, r.end_column),
-                   Errc::corrupt, [&] {
-                     return detail::cat(at(), "ends at ", r.end_line, ":", r.end_column,
-                                        ", after its parent ", open.back(), " (ends at ",
-                                        o.end_line, ":", o.end_column, ")");
-                   })) {
-        return std::move(v).take();
-      }
-    }
-    // R-FN-5
-    if (!v.check(open.size() < format::kMaxFunctionDepth, Errc::corrupt, [&] {
-          return detail::cat(at(), "nested ", open.size() + 1, " deep, more than ",
-                             format::kMaxFunctionDepth);
-        })) {
-      return std::move(v).take();
-    }
-    open.push_back(i);
   }
 
   // R-SCP-2..5: scope range records, checked like the function records above.
@@ -1221,38 +1231,12 @@ inline Result<Ok> Cache::Impl::verify() const {
         return std::move(v).take();
       }
     }
-    while (!open.empty()) {
-      const format::ScopeRangeRecord o = scope_range_record(open.back());
-      if (detail::position_less(r.start_line, r.start_column, o.end_line, o.end_column)) break;
-      open.pop_back();
-    }
-    const std::uint32_t expected = open.empty() ? format::kNone : open.back();
-    // R-SCP-4
-    if (!v.check(r.parent == expected, Errc::corrupt, [&] {
-          return detail::cat(at(), "parent ", r.parent, ", the innermost enclosing record is ",
-                             expected);
-        })) {
+    if (!check_nesting(
+            r, i, [&](std::uint32_t j) { return scope_range_record(j); },
+            [](const format::ScopeRangeRecord&) { return true; }, format::kMaxScopeRangeDepth,
+            at)) {
       return std::move(v).take();
     }
-    if (!open.empty()) {
-      const format::ScopeRangeRecord o = scope_range_record(open.back());
-      if (!v.check(!detail::position_less(o.end_line, o.end_column, r.end_line, r.end_column),
-                   Errc::corrupt, [&] {
-                     return detail::cat(at(), "ends at ", r.end_line, ":", r.end_column,
-                                        ", after its parent ", open.back(), " (ends at ",
-                                        o.end_line, ":", o.end_column, ")");
-                   })) {
-        return std::move(v).take();
-      }
-    }
-    // R-SCP-5
-    if (!v.check(open.size() < format::kMaxScopeRangeDepth, Errc::corrupt, [&] {
-          return detail::cat(at(), "nested ", open.size() + 1, " deep, more than ",
-                             format::kMaxScopeRangeDepth);
-        })) {
-      return std::move(v).take();
-    }
-    open.push_back(i);
   }
   return Ok{};
 }
