@@ -26,7 +26,7 @@ ctest --test-dir build --output-on-failure -j "$jobs" --timeout 600
 # report, so a missing resource is visible here and not only in build/Testing/.
 step "summary: official conformance suite, and every skip (a skip names what is missing)"
 build/bin/conformance_test --gtest_filter='ConformanceSummary.*' |
-  sed -n '/====/,/failures by kind/p;/^SKIPPED:/p' | uniq
+  sed -n '/^==== conformance/,/failures by kind/p;/^SKIPPED:/p' | uniq
 skips=$(grep -hE '^\[  SKIPPED \]|^SKIPPED \[|SKIPPED( part)?:' build/Testing/Temporary/LastTest.log |
   sort | uniq -c || true)
 if [[ -n $skips ]]; then printf 'skipped:\n%s\n' "$skips"; else echo "skipped: nothing"; fi
