@@ -180,6 +180,23 @@ TEST(Faults, TruncationUnderALiveMappingIsSigbus) {
               WTERMSIG(status));
 }
 
+// After a failed atomic write over `path`: it is still the same file (`inode`) holding exactly
+// `bytes`, a valid cache, and nothing else (no temporary file) is left in its directory.
+void expect_old_file_kept(const fs::path& path, ino_t inode,
+                          const std::vector<std::uint8_t>& bytes) {
+  EXPECT_EQ(inode_of(path), inode);
+  auto old = Cache::open(path);
+  ASSERT_TRUE(old);
+  ASSERT_TRUE(old->verify().ok());
+  EXPECT_EQ(std::vector<std::uint8_t>(old->bytes().begin(), old->bytes().end()), bytes);
+  int entries = 0;
+  for (const auto& e : fs::directory_iterator(path.parent_path())) {
+    ++entries;
+    EXPECT_EQ(e.path().filename(), path.filename());
+  }
+  EXPECT_EQ(entries, 1);
+}
+
 TEST(Faults, DiskFullIsAClearErrorAndKeepsTheOldFile) {
   TempDir dir;
   const fs::path mnt = dir.path / "small";
@@ -208,17 +225,7 @@ TEST(Faults, DiskFullIsAClearErrorAndKeepsTheOldFile) {
   EXPECT_NE(r.error().message.find(path.string()), std::string::npos) << r.error().message;
   std::printf("[ faults ] disk full: %s\n", r.error().message.c_str());
   // The old file is intact and still the same file; no temporary file remains.
-  EXPECT_EQ(inode_of(path), inode);
-  auto old = Cache::open(path);
-  ASSERT_TRUE(old);
-  ASSERT_TRUE(old->verify().ok());
-  EXPECT_EQ(std::vector<std::uint8_t>(old->bytes().begin(), old->bytes().end()), small);
-  int entries = 0;
-  for (const auto& e : fs::directory_iterator(mnt)) {
-    ++entries;
-    EXPECT_EQ(e.path().filename(), "a.smc");
-  }
-  EXPECT_EQ(entries, 1);
+  expect_old_file_kept(path, inode, small);
 }
 
 // The same guarantee where no tmpfs can be mounted (not root): a file size limit (RLIMIT_FSIZE,
@@ -260,17 +267,7 @@ TEST(Faults, FileSizeLimitIsAClearErrorAndKeepsTheOldFile) {
   EXPECT_NE(report.find("File too large"), std::string::npos) << report;
   EXPECT_NE(report.find(path.string()), std::string::npos) << report;
   std::printf("[ faults ] file size limit: %s\n", report.c_str());
-  EXPECT_EQ(inode_of(path), inode);
-  auto old = Cache::open(path);
-  ASSERT_TRUE(old);
-  ASSERT_TRUE(old->verify().ok());
-  EXPECT_EQ(std::vector<std::uint8_t>(old->bytes().begin(), old->bytes().end()), small);
-  int entries = 0;
-  for (const auto& e : fs::directory_iterator(dir.path)) {
-    ++entries;
-    EXPECT_EQ(e.path().filename(), "a.smc");
-  }
-  EXPECT_EQ(entries, 1);
+  expect_old_file_kept(path, inode, small);
 }
 
 }  // namespace

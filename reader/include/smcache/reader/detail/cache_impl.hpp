@@ -391,6 +391,17 @@ struct Cache::Impl {
     return true;
   }
 
+  // A string index that may be kNone (an optional name): nullopt for kNone, else string i;
+  // false if i is unreadable.
+  bool optional_string(std::uint32_t i, std::optional<std::string_view>& out) const noexcept {
+    out.reset();
+    if (i == format::kNone) return true;
+    std::string_view v;
+    if (!string(i, v)) return false;
+    out = v;
+    return true;
+  }
+
   format::SourceRecord source_record(std::uint32_t index) const noexcept {
     return format::load_source_record(section[3].p + static_cast<std::size_t>(index) * 32);
   }
@@ -486,13 +497,7 @@ struct Cache::Impl {
     out.call_site_line = r.call_site_line;
     out.call_site_column = r.call_site_column;
     out.flags = r.flags;
-    out.name.reset();
-    if (r.name_string_index != format::kNone) {
-      std::string_view name;
-      if (!string(r.name_string_index, name)) return false;
-      out.name = name;
-    }
-    return true;
+    return optional_string(r.name_string_index, out.name);
   }
 
   // Record i as a FunctionInfo; false if its name is unreadable (R-FN-2, R-STR-1 at use).
@@ -505,13 +510,7 @@ struct Cache::Impl {
     out.end_line = r.end_line;
     out.end_column = r.end_column;
     out.parent = r.parent;
-    out.name.reset();
-    if (r.name_string_index != format::kNone) {
-      std::string_view name;
-      if (!string(r.name_string_index, name)) return false;
-      out.name = name;
-    }
-    return true;
+    return optional_string(r.name_string_index, out.name);
   }
 };
 
@@ -1392,11 +1391,7 @@ inline std::optional<SourceInfo> Cache::source(std::uint32_t index) const noexce
   SourceInfo s;
   s.index = index;
   s.ignored = (r.flags & format::kSourceIgnored) != 0;
-  if (r.name_string_index != format::kNone) {
-    std::string_view name;
-    if (!m.string(r.name_string_index, name)) return std::nullopt;
-    s.name = name;
-  }
+  if (!m.optional_string(r.name_string_index, s.name)) return std::nullopt;
   if (r.flags & format::kSourceHasContent) {
     std::string_view text;
     if (!m.content(r, text)) return std::nullopt;
