@@ -355,13 +355,15 @@ class GeneratedNamer {
     return s.substr(0, n);
   }
 
+  // Keywords, and words that are not a function's name where an identifier or head maps to them
+  // (`constructor`: TypeScript's ES5 class functions map their name there).
   static bool is_reserved(std::string_view w) {
     for (const std::string_view k :
-         {"function",  "async",   "await", "class",   "new",    "return", "get",    "set",
-          "static",    "this",    "const", "let",     "var",    "if",     "for",    "while",
-          "do",        "switch",  "case",  "default", "export", "import", "typeof", "void",
-          "delete",    "in",      "of",    "yield",   "super",  "null",   "true",   "false",
-          "undefined", "extends", "throw", "try",     "catch",  "else"}) {
+         {"function", "async",     "await",   "class", "constructor", "new",    "return", "get",
+          "set",      "static",    "this",    "const", "let",         "var",    "if",     "for",
+          "while",    "do",        "switch",  "case",  "default",     "export", "import", "typeof",
+          "void",     "delete",    "in",      "of",    "yield",       "super",  "null",   "true",
+          "false",    "undefined", "extends", "throw", "try",         "catch",  "else"}) {
       if (w == k) return true;
     }
     return false;

@@ -146,6 +146,17 @@ TEST(GeneratedFunctions, OriginalIdentifierAndHeadFromSourcesContent) {
   EXPECT_EQ(name_at(c, col("()=>0") + 4), "fn");
 }
 
+TEST(GeneratedFunctions, KeywordsAndConstructorAreNoNames) {
+  // TypeScript's ES5 classes: `function e(` maps its name to the original `constructor(`, which
+  // names no function (the class would): no name rather than "constructor".
+  SourceMapModel m = model_of("class Animation {\n  constructor(a) {}\n}\n");
+  m.tokens[1] = RawToken{col("a(b)"), 0, 1, 2, kNo};  // a -> `constructor` at 1:2
+  m.tokens.resize(2);
+  m.line_offsets = {0, 2};
+  const Cache c = open(build(m, with_code()));
+  EXPECT_EQ(name_at(c, 0), "-");
+}
+
 TEST(GeneratedFunctions, LookupIsInnermostAndAnswersNothingOutside) {
   const Cache c = open(build(model_of(std::nullopt), with_code()));
   EXPECT_EQ(name_at(c, 0), "alpha");                 // its first character
