@@ -147,6 +147,8 @@ TEST(SymbolicateNames, ScopesNameTheFrameFirst) {
 //   R3 [30, 60) compute's block
 //   R4 [40, 50) square, inlined: called from math.js 4:11 (in the block)
 //   R5 [110, 120) square, inlined from top-level code: called from main.js 15:0
+//   R6 [130, 140) an anonymous function of math.js [14:0, 16:0) (scope 6, no name)
+//   R7 [132, 138) square, inlined into it: called from math.js 14:2
 // So square was inlined into compute, which was inlined into main (two levels).
 std::unique_ptr<Built> inlined_bundle() {
   SourceMapModel m;
@@ -155,9 +157,10 @@ std::unique_ptr<Built> inlined_bundle() {
   m.ignored = {false, false};
   m.names = {"main", "compute", "square"};
   // Generated column -> original (source, line, column).
-  const std::uint32_t toks[][4] = {{0, 0, 0, 0},    {10, 0, 2, 2},   {20, 1, 3, 4},  {30, 1, 4, 4},
-                                   {40, 1, 11, 9},  {50, 1, 5, 2},   {60, 1, 7, 2},  {80, 0, 5, 2},
-                                   {100, 0, 12, 0}, {110, 1, 10, 4}, {120, 0, 16, 0}};
+  const std::uint32_t toks[][4] = {
+      {0, 0, 0, 0},    {10, 0, 2, 2},   {20, 1, 3, 4},  {30, 1, 4, 4},   {40, 1, 11, 9},
+      {50, 1, 5, 2},   {60, 1, 7, 2},   {80, 0, 5, 2},  {100, 0, 12, 0}, {110, 1, 10, 4},
+      {120, 0, 16, 0}, {130, 1, 14, 2}, {132, 1, 11, 2}};
   for (const auto& t : toks) m.tokens.push_back(RawToken{t[0], t[1], t[2], t[3], kNo});
   m.line_offsets = {0, static_cast<std::uint32_t>(m.tokens.size())};
   auto scope = [&m](std::uint32_t source, ScopePosition start, ScopePosition end,
@@ -177,6 +180,7 @@ std::unique_ptr<Built> inlined_bundle() {
   scope(1, {2, 0}, {9, 0}, 1, true, 2);                            // 3 compute
   scope(1, {3, 2}, {6, 0}, kNoScopeIndex, false, 3);               // 4 block
   scope(1, {10, 0}, {12, 0}, 2, true, 2);                          // 5 square
+  scope(1, {14, 0}, {16, 0}, kNoScopeIndex, true, 2);              // 6 an anonymous function
   struct CallSite {
     std::uint32_t source, line, column;
   };
@@ -201,6 +205,8 @@ std::unique_ptr<Built> inlined_bundle() {
   range(30, 60, 4, 2, std::nullopt);              // R3 compute's block
   range(40, 50, 5, 3, CallSite{1, 4, 11});        // R4 square, inlined into compute
   range(110, 120, 5, 0, CallSite{0, 15, 0});      // R5 square, inlined into top-level code
+  range(130, 140, 6, 0, std::nullopt);            // R6 the anonymous function
+  range(132, 138, 5, 6, CallSite{1, 14, 2});      // R7 square, inlined into it
   auto b = std::make_unique<Built>();
   CompileOptions no_table;
   no_table.function_table = false;
@@ -233,7 +239,7 @@ void expect_caller(const InlinedFrame& c, std::string_view source, std::uint32_t
 TEST(SymbolicateInlined, TwoLevelsOfInlinedCallsAreGivenBack) {
   const auto b = inlined_bundle();
   ASSERT_TRUE(b->cache->verify()) << "a well-formed file";
-  ASSERT_EQ(b->cache->scope_range_count(), 6u);
+  ASSERT_EQ(b->cache->scope_range_count(), 8u);
   const auto out = run(std::string(kInlinedTrace), b->get());
   ASSERT_EQ(out.size(), 5u);
 
@@ -275,6 +281,26 @@ TEST(SymbolicateInlined, TwoLevelsOfInlinedCallsAreGivenBack) {
   expect_caller(top.inlined_callers[0], "src/main.js", 15, 0, "", FunctionRule::none);
 }
 
+// A function the scopes leave unnamed (swc 1.16 names none) does not name the frame: the next
+// rules do (here, without a table or a caller, the trace's name). An inlined call into it keeps
+// its caller, "<anonymous>".
+TEST(SymbolicateInlined, UnnamedFunctionScopeFallsThrough) {
+  const auto b = inlined_bundle();
+  const auto out =
+      run("    at s (bundle.js:1:134)\n"
+          "    at x (bundle.js:1:131)\n",
+          b->get());
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].function, "square");
+  EXPECT_EQ(out[0].function_rule, FunctionRule::scopes);
+  ASSERT_EQ(out[0].inlined_callers.size(), 1u);
+  expect_caller(out[0].inlined_callers[0], "src/math.js", 14, 2, "<anonymous>",
+                FunctionRule::scopes);
+  EXPECT_EQ(out[1].function, "x");
+  EXPECT_EQ(out[1].function_rule, FunctionRule::minified);
+  EXPECT_FALSE(out[1].is_inlined());
+}
+
 TEST(SymbolicateInlined, AsyncAndNewBelongToTheEnginesFrame) {
   const auto b = inlined_bundle();
   const auto out = run("    at async new s (bundle.js:1:46)\n", b->get());
@@ -298,11 +324,11 @@ TEST(SymbolicateInlined, CorruptParentChainsEnd) {
   const std::function<void(std::uint8_t*)> edits[] = {
       // every record its own parent
       [](std::uint8_t* r) {
-        for (std::uint32_t k = 0; k < 6; ++k) format::store_le(r + 40 * k + 20, k);
+        for (std::uint32_t k = 0; k < 8; ++k) format::store_le(r + 40 * k + 20, k);
       },
       // every record's parent the last record
       [](std::uint8_t* r) {
-        for (std::uint32_t k = 0; k < 6; ++k) format::store_le(r + 40 * k + 20, 5u);
+        for (std::uint32_t k = 0; k < 8; ++k) format::store_le(r + 40 * k + 20, 7u);
       },
       // square's parent the first record after it... and back (4 -> 5, 5 -> 4)
       [](std::uint8_t* r) {

@@ -11,8 +11,10 @@
 // `saveDraft` while `b` is `onSubmit`. So it is never used as the frame's function. Instead:
 //   s. scopes: the map's own ECMA-426 `scopes`, from the cache's scope ranges (SPEC §6.11): the
 //      innermost generated range around the frame's GENERATED position that has a definition;
-//      if that definition is inside an original function, its name ("<anonymous>" without one).
-//      A definition outside any function (top-level code), or no range there, falls through.
+//      if that definition is inside a NAMED original function, its name. A function the scopes
+//      leave unnamed falls through to the rules below, which may know better (swc 1.16 writes
+//      function scopes without names; an arrow `const f = () => ...` is named by rule 0), as does
+//      a definition outside any function (top-level code), or no range there.
 //      Inlined bodies are named by the inlined function, and the frames of the inlined calls are
 //      given back (INLINED FRAMES below).
 //   0. original-function: the innermost function of the ORIGINAL source enclosing the frame's
@@ -47,7 +49,9 @@
 // one frame at that range's call site (original source, line, column), named by the next
 // definition outward (its function, "<anonymous>", or "" for top-level code, FunctionRule::none).
 // The last one is the function the engine really ran; the frame and every caller before the last
-// are inlined (is_inlined()). They come from rule s only: a frame named by another rule has none.
+// are inlined (is_inlined()). They come from the scopes only: a cache without scope ranges gives
+// none. A frame whose own function the scopes leave unnamed keeps its callers, its name coming
+// from the rules below.
 // A corrupt chain (a parent not before its child, deeper than 64) ends the walk, never loops.
 //
 // Positions: StackFrame's are 0-based (stack_trace.hpp converted them at parse time); the
@@ -305,20 +309,25 @@ inline std::string_view scope_function_name(const ScopeRange& r) noexcept {
 }
 
 // Rule s: names a resolved frame from the cache's scope ranges at its generated position; false
-// when no range there has a definition inside an original function. Then walks on outward for
-// the inlined callers (INLINED FRAMES). The chain is bounded twice: parent_scope_range() only
-// goes to smaller indices, and at most kMaxScopeRangeDepth steps.
+// when no range there has a definition inside a named original function. Walks on outward for
+// the inlined callers (INLINED FRAMES) when the definition is inside a function, named or not.
+// The chain is bounded twice: parent_scope_range() only goes to smaller indices, and at most
+// kMaxScopeRangeDepth steps.
 inline bool name_from_scopes(SymbolicatedFrame& f) {
   const Cache& cache = *f.cache;
   auto r = cache.enclosing_scope_range(f.frame.line, f.frame.column);
-  bool named = false;        // the frame itself
+  bool named = false;        // the frame's own function scope was found
+  bool own_name = false;     // ...and it has a name
   bool caller_named = true;  // the last of f.inlined_callers (none yet: nothing to name)
   for (std::uint32_t steps = 0; r && steps < format::kMaxScopeRangeDepth; ++steps) {
     if (r->has_definition()) {
       if (!named) {
         if (!r->is_function()) return false;  // top-level code: the other rules decide
-        f.function = scope_function_name(*r);
-        f.function_rule = FunctionRule::scopes;
+        if (r->name && !r->name->empty()) {
+          f.function = *r->name;
+          f.function_rule = FunctionRule::scopes;
+          own_name = true;
+        }
         named = true;
       } else if (!caller_named) {
         InlinedFrame& c = f.inlined_callers.back();
@@ -342,7 +351,7 @@ inline bool name_from_scopes(SymbolicatedFrame& f) {
     r = cache.parent_scope_range(*r);
   }
   if (!named) f.inlined_callers.clear();
-  return named;
+  return own_name;
 }
 
 // Rule 0: names a resolved frame from the function table; false when the table has nothing there.
