@@ -1,6 +1,7 @@
 # Function names on real bundles (issue 8): the app of examples/pipelines bundled by esbuild,
-# rollup + terser, webpack (terser), esbuild -> terser and esbuild -> swc, each trace as node
-# printed it. Each map is compiled twice: as `smcache compile` does by default (with the
+# rollup + terser, webpack (terser), esbuild -> terser, esbuild -> swc and, with the map's
+# ECMA-426 scopes, esbuild then swc (swc-scopes, whose map points at esbuild's bundle: its
+# expected.txt comes from that bundle's run), each trace as node printed it. Each map is compiled twice: as `smcache compile` does by default (with the
 # original-function table) and with --no-function-table (only the caller rules and the
 # trace's own names). Every frame's name is compared with the name the unbundled run gives
 # (P/expected.txt): `display_function` from --json, spelled the way expected.txt spells
@@ -17,7 +18,7 @@ if ! command -v python3 >/dev/null; then
   echo "SKIPPED: python3 not found (it reads the --json output)" >&2
   exit 77
 fi
-pipelines=(esbuild rollup-terser webpack esbuild-terser esbuild-swc)
+pipelines=(esbuild rollup-terser webpack esbuild-terser esbuild-swc swc-scopes)
 for p in "${pipelines[@]}"; do
   "$SMCACHE" compile "$examples/$p/app.min.js.map" -o "$p.table.smc" || exit 1
   "$SMCACHE" compile --no-function-table "$examples/$p/app.min.js.map" -o "$p.no-table.smc" ||
@@ -44,7 +45,7 @@ def spelled(name):  # as expected.mjs's expectedName() spells node's names
     return name or "<anonymous>"
 
 
-rules = ["original-function", "caller-call-site", "caller-call-site-next-token", "minified",
+rules = ["scopes", "original-function", "caller-call-site", "caller-call-site-next-token", "minified",
          "none", "as-printed"]
 
 # pipelines.known-wrong: mode, pipeline, frame, the name smcache gives, why (tab-separated).
@@ -57,6 +58,7 @@ for n, line in enumerate(open(known_wrong_path, encoding="utf-8"), 1):
 
 failures = []
 counts = {}  # (mode, pipeline) -> {rule: [right, used]}
+inlined = {}  # (mode, pipeline) -> inlined callers given back (rule s), not compared
 for mode in modes:
     for p in pipelines:
         expected = [l.rstrip("\n").split("\t")[1]
@@ -68,6 +70,7 @@ for mode in modes:
             failures.append(f"{mode} {p}: {len(frames)} frames, expected.txt has {len(expected)}")
             continue
         c = counts[(mode, p)] = {r: [0, 0] for r in rules}
+        inlined[(mode, p)] = sum(len(f.get("inlined_callers", [])) for f in frames)
         for i, (f, want) in enumerate(zip(frames, expected)):
             got = spelled(f["display_function"] or "")
             rule = f["function_rule"]
@@ -88,7 +91,7 @@ for (mode, p, i) in known:
 
 titles = {"table": "with the original-function table (smcache compile)",
           "no-table": "without it (compile --no-function-table): caller rules and trace names"}
-short = {"original-function": "original", "caller-call-site": "call-site",
+short = {"scopes": "scopes", "original-function": "original", "caller-call-site": "call-site",
          "caller-call-site-next-token": "next-token", "minified": "minified",
          "none": "none", "as-printed": "as-printed"}
 print("frames named right / frames, per pipeline and per rule that named them")
@@ -110,7 +113,8 @@ for mode in modes:
             by_rule[r][0] += c[r][0]
             by_rule[r][1] += c[r][1]
             cells.append(f"{c[r][0]}/{c[r][1]}" if c[r][1] else "-")
-        print(f"{p:<16}{f'{right}/{used}':>8}" + "".join(f"{x:>12}" for x in cells))
+        print(f"{p:<16}{f'{right}/{used}':>8}" + "".join(f"{x:>12}" for x in cells) +
+              (f"  +{inlined[(mode, p)]} inlined" if inlined.get((mode, p)) else ""))
     print(f"{'all':<16}{f'{total[0]}/{total[1]}':>8}" +
           "".join(f"{(f'{v[0]}/{v[1]}' if v[1] else '-'):>12}" for v in by_rule.values()))
 

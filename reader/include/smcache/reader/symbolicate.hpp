@@ -11,10 +11,12 @@
 // `saveDraft` while `b` is `onSubmit`. So it is never used as the frame's function. Instead:
 //   s. scopes: the map's own ECMA-426 `scopes`, from the cache's scope ranges (SPEC §6.11): the
 //      innermost generated range around the frame's GENERATED position that has a definition;
-//      if that definition is inside an original function, its name ("<anonymous>" without one).
-//      A definition outside any function (top-level code), or no range there, falls through.
-//      Inlined bodies are named by the inlined function; the frames of inlined calls are not
-//      added (yet): ScopeRange::is_inlined() and Cache::parent_scope_range() give them.
+//      if that definition is inside a NAMED original function, its name. A function the scopes
+//      leave unnamed falls through to the rules below, which may know better (swc 1.16 writes
+//      function scopes without names; an arrow `const f = () => ...` is named by rule 0), as does
+//      a definition outside any function (top-level code), or no range there.
+//      Inlined bodies are named by the inlined function, and the frames of the inlined calls are
+//      given back (INLINED FRAMES below).
 //   0. original-function: the innermost function of the ORIGINAL source enclosing the frame's
 //      mapped position, from the cache's function table (SPEC §6.10: the converter scans
 //      sourcesContent for function ranges and their names). Anonymous functions read
@@ -38,6 +40,19 @@
 // matching cause stack trace ..." breaks the chain), resolved through the same cache, with its
 // own position (not native, not an eval frame, whose printed position is the eval call).
 // Issue 8 adds scope-based rules; FunctionRule leaves room for them.
+//
+// INLINED FRAMES. A minifier that inlines a call (swc's compress) leaves one engine frame where
+// the original program had several. When rule s names a frame and ranges on the chain around its
+// generated position have call sites (ScopeRange::is_inlined(), SPEC §6.11), the frame itself is
+// the innermost inlined function at the mapped position, and SymbolicatedFrame::inlined_callers
+// lists the frames the inlining removed, innermost outward: for each inlined range on the chain,
+// one frame at that range's call site (original source, line, column), named by the next
+// definition outward (its function, "<anonymous>", or "" for top-level code, FunctionRule::none).
+// The last one is the function the engine really ran; the frame and every caller before the last
+// are inlined (is_inlined()). They come from the scopes only: a cache without scope ranges gives
+// none. A frame whose own function the scopes leave unnamed keeps its callers, its name coming
+// from the rules below.
+// A corrupt chain (a parent not before its child, deeper than 64) ends the walk, never loops.
 //
 // Positions: StackFrame's are 0-based (stack_trace.hpp converted them at parse time); the
 // original line and column here are 0-based too. Output for people adds 1.
@@ -159,6 +174,17 @@ struct SymbolicateOptions {
   std::uint32_t context_lines = 0;  // lines before and after the frame's line
 };
 
+// A frame that inlining removed from the engine's trace (see INLINED FRAMES above): the call
+// that was inlined, at its original position, in the function named.
+struct InlinedFrame {
+  std::uint32_t source_index = format::kNone;
+  std::string_view source;    // the call site's source name ("" for a null name)
+  std::uint32_t line = 0;     // original, 0-based
+  std::uint32_t column = 0;   // UTF-16 code units
+  std::string_view function;  // "" with FunctionRule::none (top-level code)
+  FunctionRule function_rule = FunctionRule::none;  // scopes, or none
+};
+
 // One line of the trace, symbolicated. For a text line only `raw` is meaningful.
 struct SymbolicatedFrame {
   std::string_view raw;  // the line as printed
@@ -186,6 +212,15 @@ struct SymbolicatedFrame {
   std::vector<std::string_view> context;
 
   bool has_context() const noexcept { return !context.empty(); }
+
+  // Rule s only: the callers that inlining removed, innermost outward; the last is the function
+  // the engine ran (see INLINED FRAMES above). Empty when nothing was inlined here.
+  std::vector<InlinedFrame> inlined_callers;
+
+  // The frame's own function was inlined into a caller (inlined_callers is not empty).
+  bool is_inlined() const noexcept { return !inlined_callers.empty(); }
+  // inlined_callers[k] was itself inlined (all but the last).
+  bool is_inlined_caller(std::size_t k) const noexcept { return k + 1 < inlined_callers.size(); }
 };
 
 namespace detail::symbolicate {
@@ -269,21 +304,54 @@ inline std::optional<Token> next_token(const Cache& cache, std::uint32_t line,
   return next;
 }
 
+inline std::string_view scope_function_name(const ScopeRange& r) noexcept {
+  return r.name && !r.name->empty() ? *r.name : std::string_view("<anonymous>");
+}
+
 // Rule s: names a resolved frame from the cache's scope ranges at its generated position; false
-// when no range there has a definition inside an original function. The chain is bounded twice:
-// parent_scope_range() only goes to smaller indices, and at most kMaxScopeRangeDepth steps.
-inline bool name_from_scopes(SymbolicatedFrame& f) noexcept {
-  auto r = f.cache->enclosing_scope_range(f.frame.line, f.frame.column);
+// when no range there has a definition inside a named original function. Walks on outward for
+// the inlined callers (INLINED FRAMES) when the definition is inside a function, named or not.
+// The chain is bounded twice: parent_scope_range() only goes to smaller indices, and at most
+// kMaxScopeRangeDepth steps.
+inline bool name_from_scopes(SymbolicatedFrame& f) {
+  const Cache& cache = *f.cache;
+  auto r = cache.enclosing_scope_range(f.frame.line, f.frame.column);
+  bool named = false;        // the frame's own function scope was found
+  bool own_name = false;     // ...and it has a name
+  bool caller_named = true;  // the last of f.inlined_callers (none yet: nothing to name)
   for (std::uint32_t steps = 0; r && steps < format::kMaxScopeRangeDepth; ++steps) {
     if (r->has_definition()) {
-      if (!r->is_function()) return false;  // top-level code: the other rules decide
-      f.function = r->name && !r->name->empty() ? *r->name : std::string_view("<anonymous>");
-      f.function_rule = FunctionRule::scopes;
-      return true;
+      if (!named) {
+        if (!r->is_function()) return false;  // top-level code: the other rules decide
+        if (r->name && !r->name->empty()) {
+          f.function = *r->name;
+          f.function_rule = FunctionRule::scopes;
+          own_name = true;
+        }
+        named = true;
+      } else if (!caller_named) {
+        InlinedFrame& c = f.inlined_callers.back();
+        if (r->is_function()) {
+          c.function = scope_function_name(*r);
+          c.function_rule = FunctionRule::scopes;
+        }
+        caller_named = true;
+      }
     }
-    r = f.cache->parent_scope_range(*r);
+    // A call site before the frame has a name (not well-formed) is not followed.
+    if (named && r->is_inlined()) {
+      InlinedFrame c;
+      c.source_index = r->call_site_source_index;
+      if (const auto src = cache.source(c.source_index); src && src->name) c.source = *src->name;
+      c.line = r->call_site_line;
+      c.column = r->call_site_column;
+      f.inlined_callers.push_back(c);
+      caller_named = false;
+    }
+    r = cache.parent_scope_range(*r);
   }
-  return false;
+  if (!named) f.inlined_callers.clear();
+  return own_name;
 }
 
 // Rule 0: names a resolved frame from the function table; false when the table has nothing there.
@@ -423,14 +491,25 @@ std::vector<SymbolicatedFrame> symbolicate(std::string_view trace_text, Resolver
   return symbolicate(std::span<const TraceLine>(lines), std::forward<Resolver>(resolve), options);
 }
 
+namespace detail::symbolicate {
+
+// "async "/"new " as the trace printed them, before `function`.
+inline void put_frame_prefix(std::string& s, const SymbolicatedFrame& f,
+                             std::string_view function) {
+  if (f.frame.is_async) s += "async ";
+  // The function table already spells constructors "new C".
+  if (f.frame.is_constructor && !function.starts_with("new ")) s += "new ";
+}
+
+}  // namespace detail::symbolicate
+
 // The function as a person reads it: "new Invoice", "async processOrders", and for names taken
-// from the trace its V8 spelling ("get total [as total]", "async k"). "" when none.
+// from the trace its V8 spelling ("get total [as total]", "async k"). "" when none. An inlined
+// frame's "async"/"new" belong to the engine's frame, the last inlined caller: not shown here.
 inline std::string display_function(const SymbolicatedFrame& f) {
   std::string s;
   if (f.function.empty()) return s;
-  if (f.frame.is_async) s += "async ";
-  // The function table already spells constructors "new C".
-  if (f.frame.is_constructor && !f.function.starts_with("new ")) s += "new ";
+  if (!f.is_inlined()) detail::symbolicate::put_frame_prefix(s, f, f.function);
   s += f.function;
   const bool from_trace =
       f.function_rule == FunctionRule::minified || f.function_rule == FunctionRule::as_printed;
@@ -439,6 +518,17 @@ inline std::string display_function(const SymbolicatedFrame& f) {
     s += f.frame.alias;
     s += ']';
   }
+  return s;
+}
+
+// f.inlined_callers[k]'s function as a person reads it; the last caller (the engine's frame)
+// takes the trace's "async"/"new". "" when none.
+inline std::string display_inlined_function(const SymbolicatedFrame& f, std::size_t k) {
+  std::string s;
+  const std::string_view function = f.inlined_callers[k].function;
+  if (function.empty()) return s;
+  if (!f.is_inlined_caller(k)) detail::symbolicate::put_frame_prefix(s, f, function);
+  s += function;
   return s;
 }
 
