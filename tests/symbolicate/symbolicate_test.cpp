@@ -100,12 +100,16 @@ Run run(std::string trace, const Cache* cache, SymbolicateOptions options = {}) 
 // Generated line 0, all of it mapped to a.js 0:0 (no sourcesContent: no function table). Ranges
 // (split form): a.js's root [0:0, 1:0), foo's body [0:5, 0:35), and bar inlined in it
 // [0:15, 0:25), called from a.js 2:4; bar's original scope is in b.js.
-std::unique_ptr<Built> scoped_bundle() {
-  constexpr std::string_view kMap = R"({"version":3,"sources":["a.js","b.js"],
+// With `a_content`, a.js has that sourcesContent (so a function table: rule 0 can check rule s).
+std::unique_ptr<Built> scoped_bundle(std::string_view a_content = {}) {
+  const std::string content =
+      a_content.empty() ? std::string()
+                        : R"("sourcesContent":[")" + std::string(a_content) + R"(",null],)";
+  const std::string map = R"({"version":3,"sources":["a.js","b.js"],)" + content + R"(
     "names":["foo","bar"],"mappings":"AAAA",
     "scopes":["BAAA,BFBCA,CCB,CHA","BAAA,BFCAC,CCB,CBA"],
     "ranges":"ECAAA,EGFAC,ECKCB,IACE,FK,FK,FBA"})";
-  auto r = compile(std::span(reinterpret_cast<const std::uint8_t*>(kMap.data()), kMap.size()));
+  auto r = compile(std::span(reinterpret_cast<const std::uint8_t*>(map.data()), map.size()));
   if (!r) throw std::runtime_error("compile: " + r.error().message);
   auto b = std::make_unique<Built>();
   b->bytes = std::move(r).value();
@@ -133,6 +137,56 @@ TEST(SymbolicateNames, ScopesNameTheFrameFirst) {
   // Top-level code by the scopes: the next rules decide (no caller, no table: the trace's name).
   EXPECT_EQ(out[3].function, "h");
   EXPECT_EQ(out[3].function_rule, FunctionRule::minified);
+}
+
+// Rule s must not contradict the source: every generated position maps to a.js 0:0, inside the
+// function the table found there. A scopes name that is that function's name, or its last part,
+// stands; any other name (swc writes mangled names, and `constructor` for `new C`) gives way to
+// rule 0. The inlined callers stay either way.
+TEST(SymbolicateNames, ScopesNameGivesWayWhenTheSourceSaysOtherwise) {
+  const std::string trace =
+      "Error: x\n"
+      "    at f (bundle.js:1:21)\n"   // bar's inlined body; the scopes say bar
+      "    at g (bundle.js:1:31)\n";  // foo's body; the scopes say foo
+  {
+    const auto b = scoped_bundle("function realName() {}");
+    const auto out = run(trace, b->get());
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_EQ(out[1].function, "realName");
+    EXPECT_EQ(out[1].function_rule, FunctionRule::original_function);
+    ASSERT_EQ(out[1].inlined_callers.size(), 1u);
+    EXPECT_EQ(out[1].inlined_callers[0].function, "foo");
+    EXPECT_EQ(out[2].function, "realName");
+    EXPECT_EQ(out[2].function_rule, FunctionRule::original_function);
+  }
+  {
+    const auto b = scoped_bundle("class C { foo() {} }");  // the table says C.foo
+    const auto out = run(trace, b->get());
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_EQ(out[2].function, "foo");  // agrees with C.foo: the scopes' own spelling
+    EXPECT_EQ(out[2].function_rule, FunctionRule::scopes);
+  }
+  {
+    const auto b = scoped_bundle("x = function () {}");  // anonymous in the table: no check
+    const auto out = run(trace, b->get());
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_EQ(out[2].function, "foo");
+    EXPECT_EQ(out[2].function_rule, FunctionRule::scopes);
+  }
+}
+
+TEST(SymbolicateNames, ScopeNameAgreement) {
+  using smcache::detail::symbolicate::scope_name_agrees;
+  EXPECT_TRUE(scope_name_agrees("foo", "foo"));
+  EXPECT_TRUE(scope_name_agrees("fromEvents", "Inventory.fromEvents"));
+  EXPECT_TRUE(scope_name_agrees("total", "get total"));
+  EXPECT_TRUE(scope_name_agrees("total", "set Cart.total"));
+  EXPECT_TRUE(scope_name_agrees("m", "C.#m"));
+  EXPECT_TRUE(scope_name_agrees("Inventory", "new Inventory"));
+  EXPECT_FALSE(scope_name_agrees("constructor", "new Inventory"));
+  EXPECT_FALSE(scope_name_agrees("s", "memoized"));
+  EXPECT_FALSE(scope_name_agrees("Inventory", "Inventory.fromEvents"));
+  EXPECT_FALSE(scope_name_agrees("", "f"));
 }
 
 // --- rule s: inlined frames -------------------------------------------------------------------

@@ -1,7 +1,8 @@
 # The real swc bundle with the map's ECMA-426 scopes (examples/pipelines/swc-scopes): swc 1.16.22
 # inlined unitsOf into restock (frame 1) but wrote no call sites, so no inlined frame comes back;
 # its unnamed function scopes fall through to the function table, and the two it names wrongly
-# (s for memoized, constructor for new _Inventory) show (pipelines.known-wrong). --json's rules.
+# (s for memoized, constructor for new _Inventory) contradict the table, which names them instead
+# (rule s must fit the source; without a table they stay wrong: pipelines.known-wrong). --json.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 p=$root/examples/pipelines/swc-scopes
 if ! command -v python3 >/dev/null; then

@@ -15,6 +15,11 @@
 //      leave unnamed falls through to the rules below, which may know better (swc 1.16 writes
 //      function scopes without names; an arrow `const f = () => ...` is named by rule 0), as does
 //      a definition outside any function (top-level code), or no range there.
+//      The scopes' name must not contradict the source: when the function table (rule 0, which
+//      read sourcesContent) has a NAMED function at the frame's mapped position and the scopes'
+//      name is neither that name nor its last part (`fromEvents` of `Inventory.fromEvents`,
+//      `total` of `get total`), rule 0 names the frame instead. swc 1.16.22 writes mangled
+//      names (`s` for memoize-one's `memoized`) and `constructor` for `new Inventory`.
 //      Inlined bodies are named by the inlined function, and the frames of the inlined calls are
 //      given back (INLINED FRAMES below).
 //   0. original-function: the innermost function of the ORIGINAL source enclosing the frame's
@@ -354,6 +359,28 @@ inline bool name_from_scopes(SymbolicatedFrame& f) {
   return own_name;
 }
 
+// Whether the scopes' name `scope` is the function table's `table` name or its last part: the
+// part after the last '.', or after a leading "new "/"get "/"set " ("#m" of "C.#m" too).
+// "constructor" is not "new C" (the table spells constructors by their class).
+inline bool scope_name_agrees(std::string_view scope, std::string_view table) noexcept {
+  if (scope == table) return true;
+  for (const std::string_view prefix : {"new ", "get ", "set "}) {
+    if (table.starts_with(prefix)) table.remove_prefix(prefix.size());
+  }
+  if (const auto dot = table.rfind('.'); dot != std::string_view::npos) {
+    table.remove_prefix(dot + 1);
+  }
+  return scope == table || (table.starts_with('#') && scope == table.substr(1));
+}
+
+// Rule s's name checked against the source (see the rules above): false when the function table
+// has a named function at the frame's mapped position that the scopes' name contradicts.
+inline bool scope_name_fits_source(const SymbolicatedFrame& f) noexcept {
+  const auto fn = f.cache->enclosing_function(f.source_index, f.line, f.column);
+  if (!fn || !fn->name || fn->name->empty()) return true;
+  return scope_name_agrees(f.function, *fn->name);
+}
+
 // Rule 0: names a resolved frame from the function table; false when the table has nothing there.
 inline bool name_from_function_table(SymbolicatedFrame& f) noexcept {
   const auto fn = f.cache->enclosing_function(f.source_index, f.line, f.column);
@@ -464,7 +491,8 @@ std::vector<SymbolicatedFrame> symbolicate(std::span<const TraceLine> lines, Res
   for (std::size_t i = 0; i < out.size(); ++i) {
     SymbolicatedFrame& f = out[i];
     if (!f.is_frame || !f.resolved) continue;
-    if (!name_from_scopes(f) && !name_from_function_table(f)) name_from_caller(out, i);
+    const bool by_scopes = name_from_scopes(f) && scope_name_fits_source(f);
+    if (!by_scopes && !name_from_function_table(f)) name_from_caller(out, i);
     if (!options.include_context) continue;
     const auto info = f.cache->source(f.source_index);
     if (!info || !info->content || f.line >= info->line_count) continue;
