@@ -28,8 +28,13 @@
 //   lines (limit_exceeded): offsets are not bounded by the input as a regular map's ';' are.
 // - Duplicate object keys: the last one wins, as with JSON.parse.
 // - `scopes`/`ranges` (the Stage-3 scopes proposal, both encodings, scopes.hpp): a problem drops
-//   the scope data with a warning in SourceMapModel::warnings, never the map. Scopes inside
-//   index-map sections are ignored with a warning.
+//   the scope data with a warning in SourceMapModel::warnings, never the map. In an index map
+//   each section's scopes are decoded against that section's sources and names, then remapped
+//   to the merged sources and concatenated names, and their generated positions shifted by the
+//   section offset as its mappings are. A problem drops that section's scopes only, with a
+//   warning naming it; so does a generated range that ends after the next section's offset
+//   (ranges of different sections never overlap; a mapping there is an error, but scopes never
+//   reject the map) and ranges nesting deeper than the format's 64.
 // - Input: a leading UTF-8 BOM is skipped, and so is a first line starting with ")]}'" (the XSSI
 //   guard ECMA-426 strips when fetching). Strings must be valid UTF-8 (RapidJSON validation;
 //   unpaired \u surrogate escapes are rejected, unlike JSON.parse).
@@ -41,6 +46,7 @@
 #include <exception>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -56,6 +62,7 @@
 #include <rapidjson/error/en.h>
 
 #include <smcache/converter/model.hpp>
+#include <smcache/format/layout.hpp>
 
 #include "scopes.hpp"
 #include "vlq.hpp"
@@ -385,26 +392,23 @@ class Parser {
   }
 
   // The `scopes` proposal (scopes.hpp): a string is the combined form, an array the split form
-  // with `ranges`. Any problem, wrong JSON types included, drops all scope data with a warning
-  // and the map still compiles: the proposal is not part of ECMA-426 yet, and its conformance
-  // fixtures expect a map to decode whatever its `scopes` holds (empty-scopes-field has no
-  // .error marker). Needs model.sources and model.names.
-  static void read_scopes(const MapFields& fields, SourceMapModel& model) {
-    if (fields.scopes == nullptr && fields.ranges == nullptr) return;
-    const auto source_count = static_cast<std::uint32_t>(model.sources.size());
-    const auto name_count = static_cast<std::uint32_t>(model.names.size());
-    auto drop = [&](std::string message) {
-      message += "; scopes ignored";
-      model.warnings.push_back(std::move(message));
-      model.scopes = ScopesModel{};
-    };
+  // with `ranges`. Any problem, wrong JSON types included, drops all scope data of the map (or of
+  // the index-map section) with a warning and the map still compiles: the proposal is not part
+  // of ECMA-426 yet, and its conformance fixtures expect a map to decode whatever its `scopes`
+  // holds (empty-scopes-field has no .error marker). Decodes into `out` with the map's own
+  // source and name counts; on a problem returns its message (field first) and leaves `out`
+  // empty.
+  static std::optional<std::string> decode_scopes(const MapFields& fields,
+                                                  std::uint32_t source_count,
+                                                  std::uint32_t name_count, ScopesModel& out) {
+    out = ScopesModel{};
+    if (fields.scopes == nullptr && fields.ranges == nullptr) return std::nullopt;
     Result<Ok> r = Ok{};
     if (fields.scopes != nullptr && fields.scopes->IsString()) {
       if (fields.ranges != nullptr) {
-        return drop("ranges: present beside a scopes string (the combined form holds the ranges)");
+        return "ranges: present beside a scopes string (the combined form holds the ranges)";
       }
-      r = detail::decode_scopes_combined(view(*fields.scopes), source_count, name_count,
-                                         model.scopes);
+      r = detail::decode_scopes_combined(view(*fields.scopes), source_count, name_count, out);
     } else if (fields.scopes == nullptr || fields.scopes->IsArray()) {
       std::vector<std::optional<std::string_view>> per_source;
       if (fields.scopes != nullptr) {
@@ -416,24 +420,33 @@ class Parser {
           } else if (e.IsNull()) {
             per_source.emplace_back();
           } else {
-            return drop("scopes[" + std::to_string(i) + "]: expected a string or null, got " +
-                        type_name(e));
+            return "scopes[" + std::to_string(i) + "]: expected a string or null, got " +
+                   type_name(e);
           }
         }
       }
       std::optional<std::string_view> ranges;
       if (fields.ranges != nullptr) {
         if (!fields.ranges->IsString()) {
-          return drop(std::string("ranges: expected a string, got ") + type_name(*fields.ranges));
+          return std::string("ranges: expected a string, got ") + type_name(*fields.ranges);
         }
         ranges = view(*fields.ranges);
       }
-      r = detail::decode_scopes_split(per_source, ranges, source_count, name_count, model.scopes);
+      r = detail::decode_scopes_split(per_source, ranges, source_count, name_count, out);
     } else {
-      return drop(std::string("scopes: expected a string or an array, got ") +
-                  type_name(*fields.scopes));
+      return std::string("scopes: expected a string or an array, got ") + type_name(*fields.scopes);
     }
-    if (!r) drop(r.error().message);
+    if (!r) return std::move(r).error().message;
+    return std::nullopt;
+  }
+
+  // A regular map's scopes. Needs model.sources and model.names.
+  static void read_scopes(const MapFields& fields, SourceMapModel& model) {
+    const auto source_count = static_cast<std::uint32_t>(model.sources.size());
+    const auto name_count = static_cast<std::uint32_t>(model.names.size());
+    if (auto problem = decode_scopes(fields, source_count, name_count, model.scopes)) {
+      model.warnings.push_back(std::move(*problem) + "; scopes ignored");
+    }
   }
 
   // Decodes fields.mappings into the model's token vectors. On an invalid_mappings error, turns
@@ -459,6 +472,108 @@ class Parser {
     return e;
   }
 
+  // The scopes of one index-map section, decoded with the section's own source, name and scope
+  // indices. They join the model when the next section's offset is known (their generated
+  // ranges must end by it) or after the last section.
+  struct SectionScopes {
+    std::size_t section = 0;
+    const char* ranges_field = "ranges";  // the field holding the generated ranges
+    std::uint32_t line = 0, column = 0;   // the section's offset
+    std::vector<std::uint32_t> remap;     // section source index -> model source index
+    std::uint32_t name_base = 0;          // section name index + name_base = model name index
+    ScopesModel scopes;
+  };
+
+  // Adds a section's scopes to model.scopes (index maps, ECMA-426 DecodeIndexSourceMap applied to
+  // the `scopes` proposal): generated positions shifted by the section offset as its mappings are
+  // (the line offset on every line, the column offset on the section's first line only); sources
+  // through `remap` (merged sources), names by name_base (concatenated), scope, variable, range
+  // and binding indices by what the model holds already. `next` is the offset of the next
+  // section (sections[next_index]), if any. Drops the section's scopes with a warning naming the
+  // section, and nothing else, when a range would end after `next` (it would overlap the next
+  // section's code: the file's ranges must not overlap, R-SCP-4), when a shifted position does
+  // not fit in 32 bits, or when its ranges nest deeper than R-SCP-5 allows (the builder would
+  // drop the scope ranges of every section). Each check keeps the model's invariants: ranges of
+  // later sections start at or after `next`, so the ranges stay sorted and nested.
+  static void add_section_scopes(SectionScopes& s, std::optional<ScopePosition> next,
+                                 std::size_t next_index, SourceMapModel& model) {
+    const std::string section = "sections[" + std::to_string(s.section) + "]";
+    auto drop = [&](std::string what) {
+      model.warnings.push_back(section + ".map." + s.ranges_field + ": " + std::move(what) +
+                               "; scopes of " + section + " ignored");
+    };
+    auto shift = [&](ScopePosition& p) {
+      const std::uint64_t line = std::uint64_t{p.line} + s.line;
+      const std::uint64_t column = p.line == 0 ? std::uint64_t{p.column} + s.column : p.column;
+      if (line > kU32Max || column > kU32Max) return false;
+      p = {static_cast<std::uint32_t>(line), static_cast<std::uint32_t>(column)};
+      return true;
+    };
+    ScopesModel& local = s.scopes;
+    for (std::size_t k = 0; k < local.ranges.size(); ++k) {
+      GeneratedRange& r = local.ranges[k];
+      if (!shift(r.start) || !shift(r.end)) {
+        return drop("generated range " + std::to_string(k) + " is past 2^32-1 at the offset " +
+                    position_text(s.line, s.column));
+      }
+      if (next && *next < r.end) {
+        return drop("generated range " + std::to_string(k) + " ends at " +
+                    position_text(r.end.line, r.end.column) + ", after the offset " +
+                    position_text(next->line, next->column) + " of sections[" +
+                    std::to_string(next_index) + "]");
+      }
+    }
+    for (ScopeBinding& b : local.bindings) {
+      if (!shift(b.from)) {
+        return drop("a binding position is past 2^32-1 at the offset " +
+                    position_text(s.line, s.column));
+      }
+    }
+    // Depth of the non-empty ranges, as the builder counts it (empty ranges are not written).
+    std::vector<std::uint32_t> depth(local.ranges.size(), 0);
+    for (std::size_t k = 0; k < local.ranges.size(); ++k) {
+      const GeneratedRange& r = local.ranges[k];
+      if (!(r.start < r.end)) continue;
+      depth[k] = r.parent < k ? depth[r.parent] + 1 : 1;
+      if (depth[k] > format::kMaxScopeRangeDepth) {
+        return drop("generated range " + std::to_string(k) + " nests deeper than " +
+                    std::to_string(format::kMaxScopeRangeDepth));
+      }
+    }
+    ScopesModel& m = model.scopes;
+    if (m.scopes.size() + local.scopes.size() >= kMaxCount ||
+        m.variables.size() + local.variables.size() >= kMaxCount ||
+        m.ranges.size() + local.ranges.size() >= kMaxCount ||
+        m.bindings.size() + local.bindings.size() >= kMaxCount) {
+      return drop("too many scopes, ranges, variables or bindings after concatenating sections");
+    }
+    const auto scope_base = static_cast<std::uint32_t>(m.scopes.size());
+    const auto variable_base = static_cast<std::uint32_t>(m.variables.size());
+    const auto range_base = static_cast<std::uint32_t>(m.ranges.size());
+    const auto binding_base = static_cast<std::uint32_t>(m.bindings.size());
+    const auto name = [&](std::uint32_t n) { return n == kNoScopeIndex ? n : n + s.name_base; };
+    for (OriginalScope scope : local.scopes) {
+      scope.source_index = s.remap[scope.source_index];
+      scope.name_index = name(scope.name_index);
+      scope.kind_index = name(scope.kind_index);
+      if (scope.parent != kNoScopeIndex) scope.parent += scope_base;
+      scope.variables_offset += variable_base;
+      m.scopes.push_back(scope);
+    }
+    for (const std::uint32_t v : local.variables) m.variables.push_back(name(v));
+    for (GeneratedRange r : local.ranges) {
+      if (r.definition != kNoScopeIndex) r.definition += scope_base;
+      if (r.has_call_site) r.call_site_source = s.remap[r.call_site_source];
+      if (r.parent != kNoScopeIndex) r.parent += range_base;
+      r.bindings_offset += binding_base;
+      m.ranges.push_back(r);
+    }
+    for (ScopeBinding b : local.bindings) {
+      b.expression_index = name(b.expression_index);
+      m.bindings.push_back(b);
+    }
+  }
+
   Result<Ok> parse_index_map(const Value& root, SourceMapModel& model) {
     if (get(root, "mappings") != nullptr) {
       return invalid_index_map("mappings", "not allowed in an index map (it has sections)");
@@ -477,6 +592,7 @@ class Parser {
     std::uint64_t previous_line = 0, previous_column = 0;
     bool previous_has_mappings = false;
     std::size_t last_section_with_mappings = 0;
+    std::optional<SectionScopes> pending;  // the scopes of the last section, if it has any
 
     for (rapidjson::SizeType i = 0; i < sections.Size(); ++i) {
       const std::string path = "sections[" + std::to_string(i) + "]";
@@ -545,6 +661,15 @@ class Parser {
         }
       }
 
+      // The previous section with scopes ends here (this offset is where its code ends).
+      if (pending) {
+        add_section_scopes(
+            *pending,
+            ScopePosition{static_cast<std::uint32_t>(line), static_cast<std::uint32_t>(column)}, i,
+            model);
+        pending.reset();
+      }
+
       // --- map ---
       const Value* map = get(section, "map");
       if (map == nullptr) {
@@ -568,11 +693,6 @@ class Parser {
       }
       MapFields fields;
       if (auto r = read_map_fields(*map, prefix, fields); !r) return std::move(r).error();
-      if (fields.scopes != nullptr || fields.ranges != nullptr) {
-        // TODO(cleanup): shift the ranges by the section offset and remap the sources.
-        model.warnings.push_back(prefix + (fields.scopes != nullptr ? "scopes" : "ranges") +
-                                 ": ignored (scopes in index map sections are not supported)");
-      }
 
       // Merge sources; remap[k] is section source k's index in the model.
       std::vector<std::uint32_t> remap(fields.sources.size());
@@ -606,6 +726,24 @@ class Parser {
       if (name_base + fields.names.size() >= kMaxCount) {
         return make_error(Errc::limit_exceeded, "names: too many after concatenating sections");
       }
+      {  // this section's scopes, in its own indices (before its names move into the model)
+        SectionScopes scopes;
+        scopes.section = i;
+        scopes.ranges_field =
+            fields.scopes != nullptr && fields.scopes->IsString() ? "scopes" : "ranges";
+        scopes.line = static_cast<std::uint32_t>(line);
+        scopes.column = static_cast<std::uint32_t>(column);
+        if (auto problem =
+                decode_scopes(fields, static_cast<std::uint32_t>(remap.size()),
+                              static_cast<std::uint32_t>(fields.names.size()), scopes.scopes)) {
+          model.warnings.push_back(prefix + std::move(*problem) + "; scopes of " + path +
+                                   " ignored");
+        } else if (!scopes.scopes.empty()) {
+          scopes.remap = remap;
+          scopes.name_base = static_cast<std::uint32_t>(name_base);
+          pending = std::move(scopes);
+        }
+      }
       model.names.insert(model.names.end(), std::make_move_iterator(fields.names.begin()),
                          std::make_move_iterator(fields.names.end()));
 
@@ -636,6 +774,7 @@ class Parser {
       previous_has_mappings = model.tokens.size() > first_new;
       if (previous_has_mappings) last_section_with_mappings = i;
     }
+    if (pending) add_section_scopes(*pending, std::nullopt, sections.Size(), model);
     return Ok{};
   }
 

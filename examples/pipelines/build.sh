@@ -14,6 +14,12 @@
 # and, once, trace.original.txt: the trace of the unbundled sources (`node
 # src/main.js`), the ground truth for the names.
 #
+# swc-scopes is the sixth pipeline: esbuild bundles (swc-scopes/app.js, committed,
+# no map), swc minifies it with the map's ECMA-426 `scopes` (tools/swc-scopes.cjs).
+# swc writes no scopes when it chains an input map, so this map's one source is the
+# bundle, not src/; its ground truth is swc-scopes/trace.bundle.txt, the trace of
+# `node swc-scopes/app.js`, and its expected.txt is made from that.
+#
 # Needs node (>= 20) and npm. Output is deterministic: running this again gives
 # byte-identical files.
 set -eu
@@ -27,7 +33,7 @@ pipelines="esbuild rollup-terser webpack esbuild-terser esbuild-swc"
 # Install exactly what package-lock.json says (integrity-checked).
 npm ci --no-audit --no-fund --loglevel=error
 
-rm -rf .work $pipelines
+rm -rf .work $pipelines swc-scopes
 mkdir -p .work $pipelines
 
 # esbuild alone (the pipeline of examples/checkout, here on this app).
@@ -52,6 +58,12 @@ $bin/terser .work/app.js --compress --mangle --toplevel \
   --source-map "content='.work/app.js.map',includeSources,url='app.min.js.map'" \
   --output esbuild-terser/app.min.js
 node tools/swc-minify.cjs .work/app.js .work/app.js.map esbuild-swc/app.min.js
+
+# esbuild bundles without a map; swc minifies with scopes (see the top of this file).
+mkdir -p swc-scopes
+$bin/esbuild src/main.js --bundle --platform=node --format=cjs --log-level=warning \
+  --outfile=swc-scopes/app.js
+node tools/swc-scopes.cjs swc-scopes/app.js swc-scopes/app.min.js
 
 # Run a program: main.js catches the error and prints error.stack to stderr, then
 # exits with status 1 (checked); stdout is discarded. Node prints frames with the
@@ -78,10 +90,15 @@ for p in $pipelines; do
   run "$p/trace.node.txt" --enable-source-maps "$p/app.min.js"
   node tools/expected.mjs trace.original.txt "$p/trace.txt" "$p/trace.node.txt" >"$p/expected.txt"
 done
+run swc-scopes/trace.bundle.txt swc-scopes/app.js
+run swc-scopes/trace.txt swc-scopes/app.min.js
+run swc-scopes/trace.node.txt --enable-source-maps swc-scopes/app.min.js
+node tools/expected.mjs swc-scopes/trace.bundle.txt swc-scopes/trace.txt \
+  swc-scopes/trace.node.txt >swc-scopes/expected.txt
 rm -rf .work
 
 echo "== trace.original.txt"; cat trace.original.txt
-for p in $pipelines; do
+for p in $pipelines swc-scopes; do
   echo "== $p/trace.txt ($(wc -c <"$p/app.min.js") bytes of code, $(wc -c <"$p/app.min.js.map") of map)"
   cat "$p/trace.txt"
 done

@@ -23,7 +23,7 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/smcache-score.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
 
-pipelines=(esbuild rollup-terser webpack esbuild-terser esbuild-swc)
+pipelines=(esbuild rollup-terser webpack esbuild-terser esbuild-swc swc-scopes)
 rules=(scopes original-function generated-function caller-call-site caller-call-site-next-token
   minified)
 for p in "${pipelines[@]}"; do

@@ -1,9 +1,9 @@
 // Fuzz target: the converter on arbitrary bytes as a JSON source map. When compile() succeeds,
 // the cache must open and pass verify() (writer output is always well formed, SPEC B.3), and it
 // must say what the parsed model says: every token, source, name and line, and the answers of
-// lookup() and original_positions() computed naively from the model. A second compile with
-// another block size (derived from the input) and without sourcesContent must agree, and
-// compile() must be deterministic. When it fails, the error must be one compile() documents.
+// lookup() and original_positions() computed naively from the model, and its scope ranges. A second
+// compile with another block size (derived from the input) and without sourcesContent must agree,
+// and compile() must be deterministic. When it fails, the error must be one compile() documents.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -181,6 +181,30 @@ void check_functions(const Cache& cache, const Expected& e, std::size_t step) {
   }
 }
 
+// The scope ranges (format 1.2, from the map's `scopes`, index-map sections included): one record
+// per non-empty model range, in model order, at the same generated positions; or none at all
+// (a range nests deeper than 64, SPEC §6.11.1). verify() has checked their order and nesting.
+void check_scope_ranges(const Cache& cache, const SourceMapModel& m) {
+  std::vector<const smcache::GeneratedRange*> nonempty;
+  for (const auto& r : m.scopes.ranges) {
+    if (r.start < r.end) nonempty.push_back(&r);
+  }
+  const std::uint32_t count = cache.scope_range_count();
+  SMCACHE_FUZZ_CHECK(count == 0 || count == nonempty.size(), "%u scope ranges, model %zu", count,
+                     nonempty.size());
+  for (std::uint32_t i = 0; i < count && i < kMaxCheckedTokens; ++i) {
+    const auto got = cache.scope_range(i);
+    SMCACHE_FUZZ_CHECK(got && got->index == i, "scope_range(%u) of %u missing", i, count);
+    const smcache::GeneratedRange& want = *nonempty[i];
+    SMCACHE_FUZZ_CHECK(got->start_line == want.start.line &&
+                           got->start_column == want.start.column &&
+                           got->end_line == want.end.line && got->end_column == want.end.column,
+                       "scope_range(%u) at (%u, %u)-(%u, %u), model (%u, %u)-(%u, %u)", i,
+                       got->start_line, got->start_column, got->end_line, got->end_column,
+                       want.start.line, want.start.column, want.end.line, want.end.column);
+  }
+}
+
 void check_cache(const std::vector<std::uint8_t>& bytes, const Expected& e,
                  const smcache::CompileOptions& options, std::span<const std::uint8_t> input) {
   const SourceMapModel& m = *e.model;
@@ -283,6 +307,7 @@ void check_cache(const std::vector<std::uint8_t>& bytes, const Expected& e,
     if (p.column > 0) check_lookup(cache, e, p.line, p.column - 1);
   }
   check_functions(cache, e, step);
+  check_scope_ranges(cache, m);
   for (std::uint32_t l = 0; l <= e.line_count + 1 && l < kMaxCheckedTokens; ++l) {
     check_lookup(cache, e, l, 0);
     check_lookup(cache, e, l, 0xFFFFFFFFu);

@@ -3,7 +3,9 @@
 // kept in place, source context, and the bundled example end to end against the unbundled run.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -14,6 +16,7 @@
 
 #include <smcache/converter/compile.hpp>
 #include <smcache/converter/model.hpp>
+#include <smcache/format/checksum.hpp>
 #include <smcache/reader/cache.hpp>
 #include <smcache/reader/symbolicate.hpp>
 
@@ -97,12 +100,16 @@ Run run(std::string trace, const Cache* cache, SymbolicateOptions options = {}) 
 // Generated line 0, all of it mapped to a.js 0:0 (no sourcesContent: no function table). Ranges
 // (split form): a.js's root [0:0, 1:0), foo's body [0:5, 0:35), and bar inlined in it
 // [0:15, 0:25), called from a.js 2:4; bar's original scope is in b.js.
-std::unique_ptr<Built> scoped_bundle() {
-  constexpr std::string_view kMap = R"({"version":3,"sources":["a.js","b.js"],
+// With `a_content`, a.js has that sourcesContent (so a function table: rule 0 can check rule s).
+std::unique_ptr<Built> scoped_bundle(std::string_view a_content = {}) {
+  const std::string content =
+      a_content.empty() ? std::string()
+                        : R"("sourcesContent":[")" + std::string(a_content) + R"(",null],)";
+  const std::string map = R"({"version":3,"sources":["a.js","b.js"],)" + content + R"(
     "names":["foo","bar"],"mappings":"AAAA",
     "scopes":["BAAA,BFBCA,CCB,CHA","BAAA,BFCAC,CCB,CBA"],
     "ranges":"ECAAA,EGFAC,ECKCB,IACE,FK,FK,FBA"})";
-  auto r = compile(std::span(reinterpret_cast<const std::uint8_t*>(kMap.data()), kMap.size()));
+  auto r = compile(std::span(reinterpret_cast<const std::uint8_t*>(map.data()), map.size()));
   if (!r) throw std::runtime_error("compile: " + r.error().message);
   auto b = std::make_unique<Built>();
   b->bytes = std::move(r).value();
@@ -130,6 +137,324 @@ TEST(SymbolicateNames, ScopesNameTheFrameFirst) {
   // Top-level code by the scopes: the next rules decide (no caller, no table: the trace's name).
   EXPECT_EQ(out[3].function, "h");
   EXPECT_EQ(out[3].function_rule, FunctionRule::minified);
+}
+
+// Rule s must not contradict the source: every generated position maps to a.js 0:0, inside the
+// function the table found there. A scopes name that is that function's name, or its last part,
+// stands; any other name (swc writes mangled names, and `constructor` for `new C`) gives way to
+// rule 0. The inlined callers stay either way.
+TEST(SymbolicateNames, ScopesNameGivesWayWhenTheSourceSaysOtherwise) {
+  const std::string trace =
+      "Error: x\n"
+      "    at f (bundle.js:1:21)\n"   // bar's inlined body; the scopes say bar
+      "    at g (bundle.js:1:31)\n";  // foo's body; the scopes say foo
+  {
+    const auto b = scoped_bundle("function realName() {}");
+    const auto out = run(trace, b->get());
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_EQ(out[1].function, "realName");
+    EXPECT_EQ(out[1].function_rule, FunctionRule::original_function);
+    ASSERT_EQ(out[1].inlined_callers.size(), 1u);
+    EXPECT_EQ(out[1].inlined_callers[0].function, "foo");
+    EXPECT_EQ(out[2].function, "realName");
+    EXPECT_EQ(out[2].function_rule, FunctionRule::original_function);
+  }
+  {
+    const auto b = scoped_bundle("class C { foo() {} }");  // the table says C.foo
+    const auto out = run(trace, b->get());
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_EQ(out[2].function, "foo");  // agrees with C.foo: the scopes' own spelling
+    EXPECT_EQ(out[2].function_rule, FunctionRule::scopes);
+  }
+  {
+    const auto b = scoped_bundle("x = function () {}");  // anonymous in the table: no check
+    const auto out = run(trace, b->get());
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_EQ(out[2].function, "foo");
+    EXPECT_EQ(out[2].function_rule, FunctionRule::scopes);
+  }
+}
+
+TEST(SymbolicateNames, ScopeNameAgreement) {
+  using smcache::detail::symbolicate::scope_name_agrees;
+  EXPECT_TRUE(scope_name_agrees("foo", "foo"));
+  EXPECT_TRUE(scope_name_agrees("fromEvents", "Inventory.fromEvents"));
+  EXPECT_TRUE(scope_name_agrees("total", "get total"));
+  EXPECT_TRUE(scope_name_agrees("total", "set Cart.total"));
+  EXPECT_TRUE(scope_name_agrees("m", "C.#m"));
+  EXPECT_TRUE(scope_name_agrees("Inventory", "new Inventory"));
+  EXPECT_FALSE(scope_name_agrees("constructor", "new Inventory"));
+  EXPECT_FALSE(scope_name_agrees("s", "memoized"));
+  EXPECT_FALSE(scope_name_agrees("Inventory", "Inventory.fromEvents"));
+  EXPECT_FALSE(scope_name_agrees("", "f"));
+}
+
+// --- rule s: inlined frames -------------------------------------------------------------------
+
+// Two sources, main.js (0) and math.js (1), one generated line. Original scopes:
+//   0 main.js root; 1 main [1:0, 10:0) in it;
+//   2 math.js root; 3 compute [2:0, 9:0); 4 a block of compute [3:2, 6:0); 5 square [10:0, 12:0).
+// Generated ranges on line 0 (columns):
+//   R0 [0, 200) main.js root (top-level code)
+//   R1 [10, 100) main
+//   R2 [20, 80) compute, inlined: called from main.js 4:9
+//   R3 [30, 60) compute's block
+//   R4 [40, 50) square, inlined: called from math.js 4:11 (in the block)
+//   R5 [110, 120) square, inlined from top-level code: called from main.js 15:0
+//   R6 [130, 140) an anonymous function of math.js [14:0, 16:0) (scope 6, no name)
+//   R7 [132, 138) square, inlined into it: called from math.js 14:2
+// So square was inlined into compute, which was inlined into main (two levels).
+std::unique_ptr<Built> inlined_bundle() {
+  SourceMapModel m;
+  m.sources = {"src/main.js", "src/math.js"};
+  m.sources_content = {std::nullopt, std::nullopt};
+  m.ignored = {false, false};
+  m.names = {"main", "compute", "square"};
+  // Generated column -> original (source, line, column).
+  const std::uint32_t toks[][4] = {
+      {0, 0, 0, 0},    {10, 0, 2, 2},   {20, 1, 3, 4},  {30, 1, 4, 4},   {40, 1, 11, 9},
+      {50, 1, 5, 2},   {60, 1, 7, 2},   {80, 0, 5, 2},  {100, 0, 12, 0}, {110, 1, 10, 4},
+      {120, 0, 16, 0}, {130, 1, 14, 2}, {132, 1, 11, 2}};
+  for (const auto& t : toks) m.tokens.push_back(RawToken{t[0], t[1], t[2], t[3], kNo});
+  m.line_offsets = {0, static_cast<std::uint32_t>(m.tokens.size())};
+  auto scope = [&m](std::uint32_t source, ScopePosition start, ScopePosition end,
+                    std::uint32_t name, bool frame, std::uint32_t parent) {
+    OriginalScope o;
+    o.source_index = source;
+    o.start = start;
+    o.end = end;
+    o.name_index = name;
+    o.is_stack_frame = frame;
+    o.parent = parent;
+    m.scopes.scopes.push_back(o);
+  };
+  scope(0, {0, 0}, {20, 0}, kNoScopeIndex, false, kNoScopeIndex);  // 0
+  scope(0, {1, 0}, {10, 0}, 0, true, 0);                           // 1 main
+  scope(1, {0, 0}, {30, 0}, kNoScopeIndex, false, kNoScopeIndex);  // 2
+  scope(1, {2, 0}, {9, 0}, 1, true, 2);                            // 3 compute
+  scope(1, {3, 2}, {6, 0}, kNoScopeIndex, false, 3);               // 4 block
+  scope(1, {10, 0}, {12, 0}, 2, true, 2);                          // 5 square
+  scope(1, {14, 0}, {16, 0}, kNoScopeIndex, true, 2);              // 6 an anonymous function
+  struct CallSite {
+    std::uint32_t source, line, column;
+  };
+  auto range = [&m](std::uint32_t start, std::uint32_t end, std::uint32_t definition,
+                    std::uint32_t parent, std::optional<CallSite> call) {
+    GeneratedRange g;
+    g.start = {0, start};
+    g.end = {0, end};
+    g.definition = definition;
+    g.parent = parent;
+    if (call) {
+      g.has_call_site = true;
+      g.call_site_source = call->source;
+      g.call_site_line = call->line;
+      g.call_site_column = call->column;
+    }
+    m.scopes.ranges.push_back(g);
+  };
+  range(0, 200, 0, kNoScopeIndex, std::nullopt);  // R0
+  range(10, 100, 1, 0, std::nullopt);             // R1 main
+  range(20, 80, 3, 1, CallSite{0, 4, 9});         // R2 compute, inlined into main
+  range(30, 60, 4, 2, std::nullopt);              // R3 compute's block
+  range(40, 50, 5, 3, CallSite{1, 4, 11});        // R4 square, inlined into compute
+  range(110, 120, 5, 0, CallSite{0, 15, 0});      // R5 square, inlined into top-level code
+  range(130, 140, 6, 0, std::nullopt);            // R6 the anonymous function
+  range(132, 138, 5, 6, CallSite{1, 14, 2});      // R7 square, inlined into it
+  auto b = std::make_unique<Built>();
+  CompileOptions no_table;
+  no_table.function_table = false;
+  auto r = build_cache(m, format::Hash128{1, 2}, no_table);
+  if (!r) throw std::runtime_error("build_cache: " + r.error().message);
+  b->bytes = std::move(r).value();
+  auto c = Cache::from_bytes(b->bytes);
+  if (!c) throw std::runtime_error("from_bytes: " + c.error().message);
+  b->cache.emplace(std::move(c).value());
+  return b;
+}
+
+constexpr std::string_view kInlinedTrace =
+    "Error: x\n"
+    "    at s (bundle.js:1:46)\n"    // R4: square in compute in main
+    "    at c (bundle.js:1:36)\n"    // R3: compute's block, compute in main
+    "    at m (bundle.js:1:16)\n"    // R1: main itself, nothing inlined
+    "    at t (bundle.js:1:116)\n";  // R5: square inlined into top-level code
+
+void expect_caller(const InlinedFrame& c, std::string_view source, std::uint32_t line,
+                   std::uint32_t column, std::string_view function, FunctionRule rule) {
+  EXPECT_EQ(c.source, source);
+  EXPECT_EQ(c.source_index, source == "src/main.js" ? 0u : 1u);
+  EXPECT_EQ(c.line, line);
+  EXPECT_EQ(c.column, column);
+  EXPECT_EQ(c.function, function);
+  EXPECT_EQ(c.function_rule, rule);
+}
+
+TEST(SymbolicateInlined, TwoLevelsOfInlinedCallsAreGivenBack) {
+  const auto b = inlined_bundle();
+  ASSERT_TRUE(b->cache->verify()) << "a well-formed file";
+  ASSERT_EQ(b->cache->scope_range_count(), 8u);
+  const auto out = run(std::string(kInlinedTrace), b->get());
+  ASSERT_EQ(out.size(), 5u);
+
+  // square, at its mapped position (math.js 11:9), inlined into compute at math.js 4:11, which
+  // was inlined into main at main.js 4:9; main is what the engine ran.
+  const SymbolicatedFrame& sq = out[1];
+  ASSERT_TRUE(sq.resolved);
+  EXPECT_EQ(sq.source, "src/math.js");
+  EXPECT_EQ(sq.line, 11u);
+  EXPECT_EQ(sq.column, 9u);
+  EXPECT_EQ(sq.function, "square");
+  EXPECT_EQ(sq.function_rule, FunctionRule::scopes);
+  EXPECT_TRUE(sq.is_inlined());
+  ASSERT_EQ(sq.inlined_callers.size(), 2u);
+  expect_caller(sq.inlined_callers[0], "src/math.js", 4, 11, "compute", FunctionRule::scopes);
+  expect_caller(sq.inlined_callers[1], "src/main.js", 4, 9, "main", FunctionRule::scopes);
+  EXPECT_TRUE(sq.is_inlined_caller(0));
+  EXPECT_FALSE(sq.is_inlined_caller(1));
+
+  // Inside compute's block (no call site of its own): compute, inlined into main.
+  const SymbolicatedFrame& co = out[2];
+  EXPECT_EQ(co.source, "src/math.js");
+  EXPECT_EQ(co.line, 4u);
+  EXPECT_EQ(co.column, 4u);
+  EXPECT_EQ(co.function, "compute");
+  EXPECT_EQ(co.function_rule, FunctionRule::scopes);
+  ASSERT_EQ(co.inlined_callers.size(), 1u);
+  expect_caller(co.inlined_callers[0], "src/main.js", 4, 9, "main", FunctionRule::scopes);
+
+  // main's own code: nothing inlined.
+  EXPECT_EQ(out[3].function, "main");
+  EXPECT_FALSE(out[3].is_inlined());
+  EXPECT_TRUE(out[3].inlined_callers.empty());
+
+  // square inlined into top-level code: the caller has no function.
+  const SymbolicatedFrame& top = out[4];
+  EXPECT_EQ(top.function, "square");
+  ASSERT_EQ(top.inlined_callers.size(), 1u);
+  expect_caller(top.inlined_callers[0], "src/main.js", 15, 0, "", FunctionRule::none);
+}
+
+// A function the scopes leave unnamed (swc 1.16 names none) does not name the frame: the next
+// rules do (here, without a table or a caller, the trace's name). An inlined call into it keeps
+// its caller, "<anonymous>".
+TEST(SymbolicateInlined, UnnamedFunctionScopeFallsThrough) {
+  const auto b = inlined_bundle();
+  const auto out =
+      run("    at s (bundle.js:1:134)\n"
+          "    at x (bundle.js:1:131)\n",
+          b->get());
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].function, "square");
+  EXPECT_EQ(out[0].function_rule, FunctionRule::scopes);
+  ASSERT_EQ(out[0].inlined_callers.size(), 1u);
+  expect_caller(out[0].inlined_callers[0], "src/math.js", 14, 2, "<anonymous>",
+                FunctionRule::scopes);
+  EXPECT_EQ(out[1].function, "x");
+  EXPECT_EQ(out[1].function_rule, FunctionRule::minified);
+  EXPECT_FALSE(out[1].is_inlined());
+}
+
+TEST(SymbolicateInlined, AsyncAndNewBelongToTheEnginesFrame) {
+  const auto b = inlined_bundle();
+  const auto out = run("    at async new s (bundle.js:1:46)\n", b->get());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(display_function(out[0]), "square");
+  EXPECT_EQ(display_inlined_function(out[0], 0), "compute");
+  EXPECT_EQ(display_inlined_function(out[0], 1), "async new main");
+}
+
+// Only rule s gives inlined frames: a cache without scope ranges gives none.
+TEST(SymbolicateInlined, OtherRulesGiveNone) {
+  const auto b = bundle({{40, 7, 2, "onSubmit"}, {45, 1, 2, "saveDraft"}});
+  const auto out = run("    at b (bundle.js:1:46)\n", b->get());
+  EXPECT_EQ(out[0].function_rule, FunctionRule::minified);
+  EXPECT_FALSE(out[0].is_inlined());
+}
+
+// A corrupt scope_ranges section (parent cycles, parents pointing forward): verify() refuses it,
+// and symbolicate ends, the chain cut where a parent is not before its record (R-SCP-4 at use).
+TEST(SymbolicateInlined, CorruptParentChainsEnd) {
+  const std::function<void(std::uint8_t*)> edits[] = {
+      // every record its own parent
+      [](std::uint8_t* r) {
+        for (std::uint32_t k = 0; k < 8; ++k) format::store_le(r + 40 * k + 20, k);
+      },
+      // every record's parent the last record
+      [](std::uint8_t* r) {
+        for (std::uint32_t k = 0; k < 8; ++k) format::store_le(r + 40 * k + 20, 7u);
+      },
+      // square's parent the first record after it... and back (4 -> 5, 5 -> 4)
+      [](std::uint8_t* r) {
+        format::store_le(r + 40 * 4 + 20, 5u);
+        format::store_le(r + 40 * 5 + 20, 4u);
+      },
+  };
+  for (const auto& edit : edits) {
+    auto b = inlined_bundle();
+    std::vector<std::uint8_t> bytes = b->bytes;
+    const std::uint32_t sections = format::load_le<std::uint32_t>(bytes.data() + 20);
+    bool found = false;
+    for (std::uint32_t k = 0; k < sections; ++k) {
+      std::uint8_t* e = bytes.data() + 128 + 32 * std::size_t{k};
+      if (format::load_le<std::uint32_t>(e) != 10) continue;
+      const auto offset = format::load_le<std::uint64_t>(e + 8);
+      const auto size = format::load_le<std::uint64_t>(e + 16);
+      edit(bytes.data() + offset);
+      format::store_le(e + 24, format::checksum64(bytes.data() + offset, size));
+      found = true;
+    }
+    ASSERT_TRUE(found);
+    format::store_le(bytes.data() + 40,
+                     format::header_checksum(bytes.data(), 128 + 32 * std::size_t{sections}));
+    auto cache = Cache::from_bytes(bytes);
+    ASSERT_TRUE(cache) << cache.error().message;
+    EXPECT_FALSE(cache->verify());
+    const auto out = run(std::string(kInlinedTrace), &*cache);
+    ASSERT_EQ(out.size(), 5u);
+    for (std::size_t i = 1; i < out.size(); ++i) {
+      EXPECT_TRUE(out[i].resolved);
+      EXPECT_LT(out[i].inlined_callers.size(), format::kMaxScopeRangeDepth);
+    }
+  }
+}
+
+// The walk is bounded by kMaxScopeRangeDepth: 64 nested ranges, each inlined into the one
+// around it (the deepest a well-formed file holds), give at most 63 callers.
+TEST(SymbolicateInlined, DeepestChainIsBounded) {
+  SourceMapModel m;
+  m.sources = {"src/a.js"};
+  m.sources_content = {std::nullopt};
+  m.ignored = {false};
+  m.names = {"f"};
+  m.tokens.push_back(RawToken{0, 0, 0, 0, kNo});
+  m.line_offsets = {0, 1};
+  OriginalScope f;
+  f.end = {1, 0};
+  f.name_index = 0;
+  f.is_stack_frame = true;
+  m.scopes.scopes.push_back(f);
+  for (std::uint32_t k = 0; k < format::kMaxScopeRangeDepth; ++k) {
+    GeneratedRange g;
+    g.start = {0, k};
+    g.end = {0, 1000 - k};
+    g.definition = 0;
+    g.parent = k == 0 ? kNoScopeIndex : k - 1;
+    g.has_call_site = k != 0;
+    g.call_site_line = k;
+    m.scopes.ranges.push_back(g);
+  }
+  auto r = build_cache(m, format::Hash128{1, 2});
+  ASSERT_TRUE(r) << r.error().message;
+  const std::vector<std::uint8_t> bytes = std::move(r).value();
+  auto cache = Cache::from_bytes(bytes);
+  ASSERT_TRUE(cache);
+  ASSERT_EQ(cache->scope_range_count(), format::kMaxScopeRangeDepth);
+  const auto out = run("    at x (bundle.js:1:100)\n", &*cache);
+  EXPECT_EQ(out[0].function, "f");
+  ASSERT_EQ(out[0].inlined_callers.size(), format::kMaxScopeRangeDepth - 1);
+  EXPECT_EQ(out[0].inlined_callers.front().line, format::kMaxScopeRangeDepth - 1);
+  EXPECT_EQ(out[0].inlined_callers.back().line, 1u);
 }
 
 // --- rule 1: the caller's call site ------------------------------------------------------------

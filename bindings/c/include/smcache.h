@@ -544,6 +544,35 @@ SMCACHE_API int64_t smcache_symbolication_frames(const smcache_symbolication* re
                                                  const smcache_symbolicated_frame** out_frames,
                                                  smcache_error* err);
 
+/* A frame that a minifier's inlining removed from the engine's trace, given back by the map's
+ * `scopes` (SMCACHE_FUNCTION_SCOPES only): the inlined call, at its original position, in the
+ * function named. Strings as in smcache_symbolicated_frame. */
+typedef struct smcache_inlined_frame {
+  uint32_t source_index; /* the call site's source, index into the cache's sources */
+  uint32_t line;         /* the call site's original line, 0-based */
+  uint32_t column;       /* its original column, 0-based, UTF-16 code units */
+  uint8_t function_rule; /* SMCACHE_FUNCTION_SCOPES, or SMCACHE_FUNCTION_NONE (top-level code) */
+  uint8_t inlined;       /* 1: this caller was inlined too; 0: the last, the function that ran */
+  uint8_t reserved[2];   /* zero */
+  const char* source;    /* the call site's source name; "" for a null name */
+  size_t source_len;
+  const char* function; /* the function the call is in; "" top-level code */
+  size_t function_len;
+  const char* display_function; /* as people read it (the last one takes "async "/"new ") */
+  size_t display_function_len;
+} smcache_inlined_frame;
+
+/* Sets *out_frames to the callers that inlining removed from line `index` of the result, innermost
+ * outward (an array owned by the result; NULL when none), and returns their number: 0 when the
+ * frame's function was not inlined (or it is not a frame). When it is more than 0, the line's own
+ * frame is the inlined function at the mapped position, and the last caller is the function the
+ * engine ran (`smcache symbolicate` marks the others "[inlined]"). -1 on INVALID_ARGUMENT (NULL
+ * pointers, index past the last line). */
+SMCACHE_API int64_t smcache_symbolication_inlined_callers(const smcache_symbolication* result,
+                                                          size_t index,
+                                                          const smcache_inlined_frame** out_frames,
+                                                          smcache_error* err);
+
 /* Output formats of smcache_symbolication_render(). */
 enum smcache_render_format {
   SMCACHE_RENDER_TEXT = 0, /* `smcache symbolicate` */

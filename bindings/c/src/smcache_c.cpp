@@ -65,6 +65,10 @@ struct smcache_symbolication {
   std::vector<smcache_symbolicated_frame> c_frames;
   std::vector<smcache_text> context;  // every frame's context lines, back to back
   bool with_context = false;
+  // Every frame's inlined callers back to back; frame i's are [inlined_first[i],
+  // inlined_first[i + 1]).
+  std::vector<smcache_inlined_frame> inlined;
+  std::vector<std::size_t> inlined_first;
 };
 
 namespace {
@@ -364,6 +368,10 @@ smcache_symbolication* make_result(const smcache_trace& trace,
     f.source = own(f.source);
     f.function = own(f.function);
     for (std::string_view& line : f.context) line = own(line);
+    for (smcache::InlinedFrame& c : f.inlined_callers) {
+      c.source = own(c.source);
+      c.function = own(c.function);
+    }
     f.cache = nullptr;
     context_total += f.context.size();
   }
@@ -400,6 +408,28 @@ smcache_symbolication* make_result(const smcache_trace& trace,
     }
     res.c_frames.push_back(c);
   }
+  res.inlined_first.reserve(res.frames.size() + 1);
+  for (const smcache::SymbolicatedFrame& f : res.frames) {
+    res.inlined_first.push_back(res.inlined.size());
+    for (std::size_t k = 0; k < f.inlined_callers.size(); ++k) {
+      const smcache::InlinedFrame& c = f.inlined_callers[k];
+      smcache_inlined_frame ci{};
+      ci.source_index = c.source_index;
+      ci.line = c.line;
+      ci.column = c.column;
+      ci.function_rule = static_cast<uint8_t>(c.function_rule);
+      ci.inlined = f.is_inlined_caller(k) ? 1 : 0;
+      put_string(c.source, &ci.source, &ci.source_len);
+      put_string(c.function, &ci.function, &ci.function_len);
+      std::string display = smcache::display_inlined_function(f, k);
+      const std::string_view shown =
+          display.empty() ? std::string_view()
+                          : std::string_view(res.strings.emplace_back(std::move(display)));
+      put_string(shown, &ci.display_function, &ci.display_function_len);
+      res.inlined.push_back(ci);
+    }
+  }
+  res.inlined_first.push_back(res.inlined.size());
   return r.release();
 }
 
@@ -1030,6 +1060,28 @@ SMCACHE_API int64_t smcache_symbolication_frames(const smcache_symbolication* re
     }
     *out_frames = result->c_frames.data();
     return static_cast<int64_t>(result->c_frames.size());
+  });
+}
+
+SMCACHE_API int64_t smcache_symbolication_inlined_callers(const smcache_symbolication* result,
+                                                          size_t index,
+                                                          const smcache_inlined_frame** out_frames,
+                                                          smcache_error* err) {
+  return guard(err, [&]() -> int64_t {
+    constexpr const char* kFn = "smcache_symbolication_inlined_callers";
+    if (result == nullptr || out_frames == nullptr) {
+      invalid_argument(err, kFn, "result and out_frames must not be NULL");
+      return -1;
+    }
+    *out_frames = nullptr;
+    if (index >= result->frames.size()) {
+      invalid_argument(err, kFn, "index is past the last line");
+      return -1;
+    }
+    const std::size_t first = result->inlined_first[index];
+    const std::size_t n = result->inlined_first[index + 1] - first;
+    if (n != 0) *out_frames = result->inlined.data() + first;
+    return static_cast<int64_t>(n);
   });
 }
 

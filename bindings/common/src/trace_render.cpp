@@ -79,13 +79,41 @@ std::string display_source_line(std::string_view line, std::size_t skip) {
   return shown;
 }
 
+void put_position(Writer& out, std::string_view source, std::uint32_t line, std::uint32_t column) {
+  out.put(source.empty() ? std::string("<unknown source>") : sanitize_text(source));
+  out.put(':');
+  out.put_u64(std::uint64_t{line} + 1);
+  out.put(':');
+  out.put_u64(std::uint64_t{column} + 1);
+}
+
 void put_location(Writer& out, const SymbolicatedFrame& f) {
   if (f.frame.is_eval) out.put("eval at ");
-  out.put(f.source.empty() ? std::string("<unknown source>") : sanitize_text(f.source));
-  out.put(':');
-  out.put_u64(std::uint64_t{f.line} + 1);
-  out.put(':');
-  out.put_u64(std::uint64_t{f.column} + 1);
+  put_position(out, f.source, f.line, f.column);
+}
+
+// "at fn (source:line:col)", or "at source:line:col" without a name.
+void put_at(Writer& out, const std::string& fn, std::string_view source, std::uint32_t line,
+            std::uint32_t column) {
+  out.put("at ");
+  if (!fn.empty()) {
+    out.put(sanitize_text(fn));
+    out.put(" (");
+  }
+  put_position(out, source, line, column);
+  if (!fn.empty()) out.put(')');
+}
+
+// The callers that inlining removed (see symbolicate.hpp), one line each, marked as DevTools
+// marks them: every one but the last (the function the engine ran) was inlined too.
+void put_inlined_callers(Writer& out, const SymbolicatedFrame& f, std::string_view indent) {
+  for (std::size_t k = 0; k < f.inlined_callers.size(); ++k) {
+    const InlinedFrame& c = f.inlined_callers[k];
+    out.put(indent);
+    put_at(out, display_inlined_function(f, k), c.source, c.line, c.column);
+    if (f.is_inlined_caller(k)) out.put(" [inlined]");
+    out.put('\n');
+  }
 }
 
 void put_context(Writer& out, const SymbolicatedFrame& f, std::string_view indent) {
@@ -150,8 +178,10 @@ void render_trace_text(Writer& out, std::span<const SymbolicatedFrame> frames, b
       out.put(')');
     }
     if (f.function_rule == FunctionRule::minified) out.put(" [minified]");
+    if (f.is_inlined()) out.put(" [inlined]");
     out.put('\n');
     if (with_context && f.has_context()) put_context(out, f, indent);
+    put_inlined_callers(out, f, indent);
   }
 }
 
@@ -227,6 +257,29 @@ void put_json_frame(Writer& out, const SymbolicatedFrame& f, bool with_context) 
   put_json_or_null(out, display_function(f));
   out.put(", \"function_rule\": ");
   out.put_json_string(function_rule_name(f.function_rule));
+  // Only frames with inlined callers carry these two keys: other output is unchanged.
+  if (f.is_inlined()) {
+    out.put(", \"inlined\": true, \"inlined_callers\": [");
+    for (std::size_t k = 0; k < f.inlined_callers.size(); ++k) {
+      const InlinedFrame& c = f.inlined_callers[k];
+      out.put(k == 0 ? "{\"source\": " : ", {\"source\": ");
+      put_json_or_null(out, c.source);
+      out.put(", \"line\": ");
+      out.put_u64(std::uint64_t{c.line} + 1);
+      out.put(", \"column\": ");
+      out.put_u64(std::uint64_t{c.column} + 1);
+      out.put(", \"function\": ");
+      put_json_or_null(out, c.function);
+      out.put(", \"display_function\": ");
+      put_json_or_null(out, display_inlined_function(f, k));
+      out.put(", \"function_rule\": ");
+      out.put_json_string(function_rule_name(c.function_rule));
+      out.put(", \"inlined\": ");
+      put_bool(out, f.is_inlined_caller(k));
+      out.put('}');
+    }
+    out.put(']');
+  }
   if (with_context) {
     const bool has = f.has_context();
     const std::size_t at = has ? f.line - f.context_first_line : 0;

@@ -35,7 +35,8 @@ from ._errors import CorruptCache, Error, InvalidSourceMap, Position, Unsupporte
 from ._ffi import ffi as _cffi
 from ._ffi import lib as _lib
 from .cache import Bias, Cache, CacheInfo, Source, Token, compile, compile_file, compile_js, open
-from .trace import CacheDirectory, Frame, GeneratedFrame, SymbolicatedTrace, symbolicate
+from .trace import (CacheDirectory, Frame, GeneratedFrame, InlinedFrame, SymbolicatedTrace,
+                    symbolicate)
 
 __version__ = "0.1.0"
 
@@ -71,6 +72,7 @@ __all__ = [
     "Frame",
     "GREATEST_LOWER_BOUND",
     "GeneratedFrame",
+    "InlinedFrame",
     "InvalidSourceMap",
     "LEAST_UPPER_BOUND",
     "Position",

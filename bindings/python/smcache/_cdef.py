@@ -272,6 +272,25 @@ int64_t smcache_symbolication_frames(const smcache_symbolication *result,
                                      const smcache_symbolicated_frame **out_frames,
                                      smcache_error *err);
 
+typedef struct smcache_inlined_frame {
+  uint32_t source_index;
+  uint32_t line;
+  uint32_t column;
+  uint8_t function_rule;
+  uint8_t inlined;
+  uint8_t reserved[2];
+  const char *source;
+  size_t source_len;
+  const char *function;
+  size_t function_len;
+  const char *display_function;
+  size_t display_function_len;
+} smcache_inlined_frame;
+
+int64_t smcache_symbolication_inlined_callers(const smcache_symbolication *result, size_t index,
+                                              const smcache_inlined_frame **out_frames,
+                                              smcache_error *err);
+
 enum smcache_render_format {
   SMCACHE_RENDER_TEXT = 0,
   SMCACHE_RENDER_JSON = 1

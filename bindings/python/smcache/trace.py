@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Callable, List, NamedTuple, Optional, Union
+from typing import Callable, List, NamedTuple, Optional, Tuple, Union
 
 from ._errors import call as _call
 from ._ffi import ffi, lib
@@ -89,6 +89,20 @@ def _generated(line) -> Optional[GeneratedFrame]:
     )
 
 
+class InlinedFrame(NamedTuple):
+    """A call that a minifier inlined, given back by the map's ``scopes`` (see
+    :attr:`Frame.inlined_callers`): its original position (0-based) and the function it is in."""
+
+    source: Optional[str]  #: the call site's source name (None for a null name)
+    source_index: int  #: index into the cache's sources
+    line: int  #: original line, 0-based
+    column: int  #: original column, 0-based, UTF-16 code units
+    function: Optional[str]  #: the function the call is in; None for top-level code
+    display_function: Optional[str]  #: as people read it (the last takes "async "/"new ")
+    function_rule: str  #: ``"scopes"``, or ``"none"`` for top-level code
+    inlined: bool  #: True: inlined too; False for the last, the function the engine ran
+
+
 @dataclass(frozen=True)
 class Frame:
     """One line of a symbolicated trace: a stack frame (``is_frame``) or a text line (the error
@@ -109,6 +123,11 @@ class Frame:
 
     ``pre_context``, ``context_line`` and ``post_context`` are the source lines around the
     frame's line (from sourcesContent), filled when symbolicate() was asked for context.
+
+    ``inlined_callers`` (rule ``"scopes"`` only) are the frames that a minifier's inlining
+    removed, innermost outward, as :class:`InlinedFrame`: when it is not empty, this frame is the
+    inlined function at the mapped position (``inlined`` is True), each caller is at the call
+    site that was inlined, and the last one is the function the engine really ran.
     """
 
     raw: str  #: the line as the trace printed it
@@ -128,6 +147,12 @@ class Frame:
     pre_context: List[str] = field(default_factory=list)  #: lines before ``line``
     context_line: Optional[str] = None  #: the source line ``line`` itself
     post_context: List[str] = field(default_factory=list)  #: lines after ``line``
+    inlined_callers: Tuple[InlinedFrame, ...] = ()  #: callers inlining removed, innermost first
+
+    @property
+    def inlined(self) -> bool:
+        """This frame's function was inlined into its caller (``inlined_callers`` not empty)."""
+        return bool(self.inlined_callers)
 
     @property
     def url(self) -> Optional[str]:
@@ -135,7 +160,24 @@ class Frame:
         return self.generated.url if self.generated is not None else None
 
 
-def _frame(c) -> Frame:
+def _inlined_callers(h, index: int) -> Tuple[InlinedFrame, ...]:
+    out = ffi.new("const smcache_inlined_frame **")
+    n = _call(lib.smcache_symbolication_inlined_callers, h, index, out)
+    return tuple(
+        InlinedFrame(
+            source=_opt(c.source, c.source_len),
+            source_index=c.source_index,
+            line=c.line,
+            column=c.column,
+            function=_opt(c.function, c.function_len),
+            display_function=_opt(c.display_function, c.display_function_len),
+            function_rule=_FUNCTION_RULES[c.function_rule],
+            inlined=bool(c.inlined),
+        )
+        for c in (out[0][k] for k in range(n)))
+
+
+def _frame(c, inlined_callers: Tuple[InlinedFrame, ...] = ()) -> Frame:
     raw = _text(c.generated.raw, c.generated.raw_len)
     if not c.generated.is_frame:
         return Frame(raw=raw, is_frame=False, generated=None, resolved=False, source=None,
@@ -169,6 +211,7 @@ def _frame(c) -> Frame:
         pre_context=pre,
         context_line=context_line,
         post_context=post,
+        inlined_callers=inlined_callers,
     )
 
 
@@ -196,7 +239,7 @@ class SymbolicatedTrace:
         self._h = ffi.gc(raw, lib.smcache_symbolication_free)
         out = ffi.new("const smcache_symbolicated_frame **")
         n = _call(lib.smcache_symbolication_frames, self._h, out)
-        self.lines = [_frame(out[0][i]) for i in range(n)]
+        self.lines = [_frame(out[0][i], _inlined_callers(self._h, i)) for i in range(n)]
         self.frames = [f for f in self.lines if f.is_frame]
         self.context = context
         self._text = None

@@ -24,6 +24,7 @@
 //   no name                      -> "<anonymous>"
 // Everything else as printed: "new Inventory", "Inventory.fromEvents", "Array.map".
 import { readFileSync } from "node:fs";
+import { dirname, relative } from "node:path";
 
 function frames(path) {
   const out = [];
@@ -87,6 +88,6 @@ if (j !== original.length) fail(`${original.length - j} unbundled frames left ov
 
 console.log(
   "# The original function of each frame of trace.txt (frame 0 is the innermost), from\n" +
-  "# ../trace.original.txt; made by ../build.sh with ../tools/expected.mjs (see there).\n" +
+  `# ${relative(dirname(tracePath), originalPath)}; made by ../build.sh with ../tools/expected.mjs (see there).\n` +
   "# frame\texpected name\tas node printed it, unbundled[\twhere the positions differ]\n" +
   [...inlined, ...rows].join("\n"));

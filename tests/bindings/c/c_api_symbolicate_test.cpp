@@ -755,3 +755,119 @@ TEST(CCompileJs, ErrorsAndScan) {
   EXPECT_EQ(smcache_js_scan(nullptr, 0, nullptr, &err), -1);
   EXPECT_EQ(err.code, SMCACHE_E_INVALID_ARGUMENT);
 }
+
+// ---- inlined frames (the map's `scopes`) ----------------------------------------------------
+
+// tests/data/traces/inlined/inlined.min.js.map without its sourcesContent (see make_map.py there):
+// square inlined into compute (call site math.js 4:14), compute into main (main.js 4:13), and
+// square into top-level code (main.js 15:0).
+constexpr std::string_view kInlinedMap =
+    R"({"version":3,"sources":["src/main.js","src/math.js"],)"
+    R"("names":["main","compute","square","function","block"],)"
+    R"("mappings":"AAAA,UAEE,UCCA,UACE,UAOS,UANX,UAEA,oBDFA,oBAOF,UCFI,UDMJ",)"
+    R"("scopes":"BAAA,BHBAAG,CJA,CKA,BAAA,BHCACA,BCBCC,CDA,CDA,BHBACD,CCA,CSA,ECAA,EGKC,)"
+    R"(EGKE,IAEN,ECKC,EGKC,IBEO,FK,FK,FU,FU,EGKA,IAPA,FK,FwC"})";
+
+std::vector<smcache_inlined_frame> inlined_of(const smcache_symbolication* r, size_t index) {
+  const smcache_inlined_frame* frames = nullptr;
+  smcache_error err{};
+  const int64_t n = smcache_symbolication_inlined_callers(r, index, &frames, &err);
+  EXPECT_GE(n, 0) << err.message;
+  if (n <= 0) {
+    EXPECT_EQ(frames, nullptr);
+    return {};
+  }
+  return std::vector<smcache_inlined_frame>(frames, frames + n);
+}
+
+TEST(CInlined, CallersThatInliningRemovedAreGivenBack) {
+  const std::vector<uint8_t> bytes = compile_ok(kInlinedMap);
+  smcache_error err{};
+  smcache_cache* cache = smcache_cache_open_bytes(bytes.data(), bytes.size(), &err);
+  ASSERT_NE(cache, nullptr) << err.message;
+  TracePtr trace = parse(
+      "Error: x\n"
+      "    at async s (inlined.min.js:1:46)\n"
+      "    at c (inlined.min.js:1:36)\n"
+      "    at m (inlined.min.js:1:16)\n"
+      "    at t (inlined.min.js:1:116)\n");
+  ResultPtr r(smcache_trace_symbolicate_cache(trace.get(), cache, -1, &err));
+  ASSERT_NE(r, nullptr) << err.message;
+  smcache_cache_close(cache);  // the result owns its strings
+  const auto f = frames_of(r.get());
+  ASSERT_EQ(f.size(), 5u);
+
+  EXPECT_TRUE(inlined_of(r.get(), 0).empty());  // the text line
+  // square at its own position, inlined into compute, inlined into main.
+  EXPECT_EQ(function_of(f[1]), "square");
+  EXPECT_EQ(f[1].function_rule, SMCACHE_FUNCTION_SCOPES);
+  EXPECT_EQ(sv(f[1].source, f[1].source_len), "src/math.js");
+  EXPECT_EQ(f[1].line, 11u);
+  EXPECT_EQ(f[1].column, 13u);
+  // "async" belongs to the frame the engine ran, the last caller.
+  EXPECT_EQ(sv(f[1].display_function, f[1].display_function_len), "square");
+  const auto sq = inlined_of(r.get(), 1);
+  ASSERT_EQ(sq.size(), 2u);
+  EXPECT_EQ(sv(sq[0].function, sq[0].function_len), "compute");
+  EXPECT_EQ(sv(sq[0].display_function, sq[0].display_function_len), "compute");
+  EXPECT_EQ(sv(sq[0].source, sq[0].source_len), "src/math.js");
+  EXPECT_EQ(sq[0].source_index, 1u);
+  EXPECT_EQ(sq[0].line, 4u);
+  EXPECT_EQ(sq[0].column, 14u);
+  EXPECT_EQ(sq[0].function_rule, SMCACHE_FUNCTION_SCOPES);
+  EXPECT_EQ(sq[0].inlined, 1);
+  EXPECT_EQ(sv(sq[1].function, sq[1].function_len), "main");
+  EXPECT_EQ(sv(sq[1].display_function, sq[1].display_function_len), "async main");
+  EXPECT_EQ(sv(sq[1].source, sq[1].source_len), "src/main.js");
+  EXPECT_EQ(sq[1].source_index, 0u);
+  EXPECT_EQ(sq[1].line, 4u);
+  EXPECT_EQ(sq[1].column, 13u);
+  EXPECT_EQ(sq[1].inlined, 0);
+
+  const auto co = inlined_of(r.get(), 2);
+  EXPECT_EQ(function_of(f[2]), "compute");
+  ASSERT_EQ(co.size(), 1u);
+  EXPECT_EQ(sv(co[0].function, co[0].function_len), "main");
+  EXPECT_EQ(co[0].line, 4u);
+  EXPECT_EQ(co[0].column, 13u);
+
+  EXPECT_EQ(function_of(f[3]), "main");
+  EXPECT_TRUE(inlined_of(r.get(), 3).empty());
+
+  // Inlined into top-level code: the caller has no function.
+  const auto top = inlined_of(r.get(), 4);
+  ASSERT_EQ(top.size(), 1u);
+  EXPECT_EQ(top[0].function_len, 0u);
+  EXPECT_EQ(top[0].display_function_len, 0u);
+  EXPECT_EQ(top[0].function_rule, SMCACHE_FUNCTION_NONE);
+  EXPECT_EQ(top[0].line, 15u);
+  EXPECT_EQ(top[0].column, 0u);
+
+  EXPECT_EQ(render(r.get(), SMCACHE_RENDER_TEXT),
+            "Error: x\n"
+            "    at square (src/math.js:12:14) [inlined]\n"
+            "    at compute (src/math.js:5:15) [inlined]\n"
+            "    at async main (src/main.js:5:14)\n"
+            "    at compute (src/math.js:5:5) [inlined]\n"
+            "    at main (src/main.js:5:14)\n"
+            "    at main (src/main.js:3:3)\n"
+            "    at square (src/math.js:11:5) [inlined]\n"
+            "    at src/main.js:16:1\n");
+
+  // Bad arguments.
+  const smcache_inlined_frame* out = nullptr;
+  EXPECT_EQ(smcache_symbolication_inlined_callers(r.get(), 5, &out, &err), -1);
+  EXPECT_EQ(err.code, SMCACHE_E_INVALID_ARGUMENT);
+  EXPECT_EQ(smcache_symbolication_inlined_callers(nullptr, 0, &out, nullptr), -1);
+  EXPECT_EQ(smcache_symbolication_inlined_callers(r.get(), 0, nullptr, nullptr), -1);
+}
+
+// A result without scopes has no inlined callers anywhere.
+TEST_F(CTrace, NoScopesNoInlinedCallers) {
+  TracePtr trace = parse(kTrace);
+  smcache_error err{};
+  ResultPtr r(smcache_trace_symbolicate_cache(trace.get(), cache_, -1, &err));
+  ASSERT_NE(r, nullptr) << err.message;
+  const auto f = frames_of(r.get());
+  for (size_t i = 0; i < f.size(); ++i) EXPECT_TRUE(inlined_of(r.get(), i).empty()) << i;
+}

@@ -18,6 +18,7 @@ PUBLIC = [
     "Frame",
     "GREATEST_LOWER_BOUND",
     "GeneratedFrame",
+    "InlinedFrame",
     "InvalidSourceMap",
     "LEAST_UPPER_BOUND",
     "Position",
@@ -76,7 +77,10 @@ def test_trace_types():
     assert [f.name for f in dataclasses.fields(smcache.Frame)] == [
         "raw", "is_frame", "generated", "resolved", "source", "source_index", "line", "column",
         "function", "display_function", "function_rule", "minified", "unresolved_reason",
-        "unresolved_detail", "pre_context", "context_line", "post_context"]
+        "unresolved_detail", "pre_context", "context_line", "post_context", "inlined_callers"]
+    assert smcache.InlinedFrame._fields == (
+        "source", "source_index", "line", "column", "function", "display_function",
+        "function_rule", "inlined")
     public = sorted(n for n, _ in inspect.getmembers(smcache.SymbolicatedTrace)
                     if not n.startswith("_"))
     assert public == ["context", "frame_count", "frames", "lines", "render", "resolved_count",

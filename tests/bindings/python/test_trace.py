@@ -129,6 +129,49 @@ def test_scopes_name_frames(tmp_path):
         ("bar", "scopes"), ("foo", "scopes")]
 
 
+INLINED = REPO / "tests" / "data" / "traces" / "inlined"
+
+
+def test_inlined_callers(tmp_path):
+    # tests/data/traces/inlined (make_map.py): square inlined into compute, compute into main,
+    # and square into top-level code; the frames the inlining removed come back from the scopes.
+    path = tmp_path / "inlined.smc"
+    path.write_bytes(smcache.compile((INLINED / "inlined.min.js.map").read_bytes()))
+    trace = (INLINED / "trace.txt").read_text()
+    with smcache.open(path) as c:
+        r = smcache.symbolicate(trace, c, context=None)
+    sq, co, main, top = r.frames
+    assert (sq.function, sq.function_rule, sq.source, sq.line, sq.column) == (
+        "square", "scopes", "src/math.js", 11, 13)
+    assert sq.inlined and co.inlined and top.inlined and not main.inlined
+    assert sq.inlined_callers == (
+        smcache.InlinedFrame(source="src/math.js", source_index=1, line=4, column=14,
+                             function="compute", display_function="compute",
+                             function_rule="scopes", inlined=True),
+        smcache.InlinedFrame(source="src/main.js", source_index=0, line=4, column=13,
+                             function="main", display_function="main", function_rule="scopes",
+                             inlined=False),
+    )
+    assert co.function == "compute" and co.inlined_callers == sq.inlined_callers[1:]
+    assert main.function == "main" and main.inlined_callers == ()
+    assert top.function == "square"
+    assert top.inlined_callers == (
+        smcache.InlinedFrame(source="src/main.js", source_index=0, line=15, column=0,
+                             function=None, display_function=None, function_rule="none",
+                             inlined=False),)
+    assert r.render().splitlines()[1:4] == [
+        "    at square (src/math.js:12:14) [inlined]",
+        "    at compute (src/math.js:5:15) [inlined]",
+        "    at main (src/main.js:5:14)",
+    ]
+    doc = json.loads(r.to_json())
+    first = doc["lines"][1]
+    assert first["inlined"] is True
+    assert [(c["function"], c["line"], c["column"], c["inlined"])
+            for c in first["inlined_callers"]] == [("compute", 5, 15, True), ("main", 5, 14, False)]
+    assert "inlined" not in doc["lines"][3]  # main's own frame: the keys are left out
+
+
 def test_checkout_frames(checkout_cache):
     # What the example is about, independent of the CLI: original names from the function table
     # (the innermost original function around each mapped position), native frames kept.

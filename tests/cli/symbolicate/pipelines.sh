@@ -1,6 +1,8 @@
 # Function names on real bundles (issue 8): the app of examples/pipelines bundled by esbuild,
-# rollup + terser, webpack (terser), esbuild -> terser and esbuild -> swc, each trace as node
-# printed it. Each pipeline is compiled four ways (modes):
+# rollup + terser, webpack (terser), esbuild -> terser, esbuild -> swc and, with the map's
+# ECMA-426 scopes, esbuild then swc (swc-scopes, whose map points at esbuild's bundle: its
+# expected.txt comes from that bundle's run), each trace as node printed it. Each pipeline is
+# compiled four ways (modes):
 #   table          the map, as `smcache compile MAP` does by default (original-function table);
 #   no-table       the map with --no-function-table (only the caller rules and the trace's names);
 #   js             the bundle, `smcache compile app.min.js` (both the original-function table and
@@ -23,7 +25,7 @@ if ! command -v python3 >/dev/null; then
   echo "SKIPPED: python3 not found (it reads the --json output)" >&2
   exit 77
 fi
-pipelines=(esbuild rollup-terser webpack esbuild-terser esbuild-swc)
+pipelines=(esbuild rollup-terser webpack esbuild-terser esbuild-swc swc-scopes)
 for p in "${pipelines[@]}"; do
   "$SMCACHE" compile "$examples/$p/app.min.js.map" -o "$p.table.smc" || exit 1
   "$SMCACHE" compile --no-function-table "$examples/$p/app.min.js.map" -o "$p.no-table.smc" ||
@@ -58,7 +60,7 @@ def spelled(name):  # as expected.mjs's expectedName() spells node's names
     return name or "<anonymous>"
 
 
-rules = ["original-function", "generated-function", "caller-call-site",
+rules = ["scopes", "original-function", "generated-function", "caller-call-site",
          "caller-call-site-next-token", "minified", "none", "as-printed"]
 
 # pipelines.known-wrong: mode, pipeline, frame, the name smcache gives, why (tab-separated).
@@ -71,6 +73,7 @@ for n, line in enumerate(open(known_wrong_path, encoding="utf-8"), 1):
 
 failures = []
 counts = {}  # (mode, pipeline) -> {rule: [right, used]}
+inlined = {}  # (mode, pipeline) -> inlined callers given back (rule s), not compared
 for mode in modes:
     for p in pipelines:
         expected = [l.rstrip("\n").split("\t")[1]
@@ -82,6 +85,7 @@ for mode in modes:
             failures.append(f"{mode} {p}: {len(frames)} frames, expected.txt has {len(expected)}")
             continue
         c = counts[(mode, p)] = {r: [0, 0] for r in rules}
+        inlined[(mode, p)] = sum(len(f.get("inlined_callers", [])) for f in frames)
         for i, (f, want) in enumerate(zip(frames, expected)):
             got = spelled(f["display_function"] or "")
             rule = f["function_rule"]
@@ -104,7 +108,7 @@ titles = {"table": "with the original-function table (smcache compile MAP)",
           "no-table": "without it (compile --no-function-table): caller rules and trace names",
           "js": "from the bundle (smcache compile app.min.js): both function tables",
           "js-no-content": "map without sourcesContent, --generated app.min.js: generated table"}
-short = {"original-function": "original", "generated-function": "generated",
+short = {"scopes": "scopes", "original-function": "original", "generated-function": "generated",
          "caller-call-site": "call-site",
          "caller-call-site-next-token": "next-token", "minified": "minified",
          "none": "none", "as-printed": "as-printed"}
@@ -127,7 +131,8 @@ for mode in modes:
             by_rule[r][0] += c[r][0]
             by_rule[r][1] += c[r][1]
             cells.append(f"{c[r][0]}/{c[r][1]}" if c[r][1] else "-")
-        print(f"{p:<16}{f'{right}/{used}':>8}" + "".join(f"{x:>11}" for x in cells))
+        print(f"{p:<16}{f'{right}/{used}':>8}" + "".join(f"{x:>11}" for x in cells) +
+              (f"  +{inlined[(mode, p)]} inlined" if inlined.get((mode, p)) else ""))
     print(f"{'all':<16}{f'{total[0]}/{total[1]}':>8}" +
           "".join(f"{(f'{v[0]}/{v[1]}' if v[1] else '-'):>11}" for v in by_rule.values()))
 

@@ -87,9 +87,11 @@ struct GeneratedRange {
 };
 
 struct ScopesModel {
-  std::vector<OriginalScope> scopes;     // all sources, grouped by source, pre-order in each
+  std::vector<OriginalScope> scopes;     // grouped by source (an index map: by section, then
+                                         // by source), pre-order in each
   std::vector<std::uint32_t> variables;  // name indices; kNoScopeIndex never occurs
   std::vector<GeneratedRange> ranges;    // pre-order; roots and siblings in generated order
+                                         // (an index map: section by section, none overlapping)
   std::vector<ScopeBinding> bindings;
   bool empty() const noexcept { return scopes.empty() && ranges.empty(); }
   friend bool operator==(const ScopesModel&, const ScopesModel&) = default;

@@ -11,10 +11,17 @@
 // `saveDraft` while `b` is `onSubmit`. So it is never used as the frame's function. Instead:
 //   s. scopes: the map's own ECMA-426 `scopes`, from the cache's scope ranges (SPEC §6.11): the
 //      innermost generated range around the frame's GENERATED position that has a definition;
-//      if that definition is inside an original function, its name ("<anonymous>" without one).
-//      A definition outside any function (top-level code), or no range there, falls through.
-//      Inlined bodies are named by the inlined function; the frames of inlined calls are not
-//      added (yet): ScopeRange::is_inlined() and Cache::parent_scope_range() give them.
+//      if that definition is inside a NAMED original function, its name. A function the scopes
+//      leave unnamed falls through to the rules below, which may know better (swc 1.16 writes
+//      function scopes without names; an arrow `const f = () => ...` is named by rule 0), as does
+//      a definition outside any function (top-level code), or no range there.
+//      The scopes' name must not contradict the source: when the function table (rule 0, which
+//      read sourcesContent) has a NAMED function at the frame's mapped position and the scopes'
+//      name is neither that name nor its last part (`fromEvents` of `Inventory.fromEvents`,
+//      `total` of `get total`), rule 0 names the frame instead. swc 1.16.22 writes mangled
+//      names (`s` for memoize-one's `memoized`) and `constructor` for `new Inventory`.
+//      Inlined bodies are named by the inlined function, and the frames of the inlined calls are
+//      given back (INLINED FRAMES below).
 //   0. original-function: the innermost function of the ORIGINAL source enclosing the frame's
 //      mapped position, from the cache's function table (SPEC §6.10: the converter scans
 //      sourcesContent for function ranges and their names). Anonymous functions read
@@ -47,6 +54,19 @@
 // own position (not native, not an eval frame, whose printed position is the eval call).
 // The rules are tried in the order s, 0, 7, 1, 2, 3; SymbolicateOptions::function_rules turns
 // single rules off (to measure each one alone).
+//
+// INLINED FRAMES. A minifier that inlines a call (swc's compress) leaves one engine frame where
+// the original program had several. When rule s names a frame and ranges on the chain around its
+// generated position have call sites (ScopeRange::is_inlined(), SPEC §6.11), the frame itself is
+// the innermost inlined function at the mapped position, and SymbolicatedFrame::inlined_callers
+// lists the frames the inlining removed, innermost outward: for each inlined range on the chain,
+// one frame at that range's call site (original source, line, column), named by the next
+// definition outward (its function, "<anonymous>", or "" for top-level code, FunctionRule::none).
+// The last one is the function the engine really ran; the frame and every caller before the last
+// are inlined (is_inlined()). They come from the scopes only: a cache without scope ranges gives
+// none. A frame whose own function the scopes leave unnamed keeps its callers, its name coming
+// from the rules below.
+// A corrupt chain (a parent not before its child, deeper than 64) ends the walk, never loops.
 //
 // Positions: StackFrame's are 0-based (stack_trace.hpp converted them at parse time); the
 // original line and column here are 0-based too. Output for people adds 1.
@@ -193,6 +213,17 @@ struct SymbolicateOptions {
   std::uint32_t function_rules = kAllFunctionRules;
 };
 
+// A frame that inlining removed from the engine's trace (see INLINED FRAMES above): the call
+// that was inlined, at its original position, in the function named.
+struct InlinedFrame {
+  std::uint32_t source_index = format::kNone;
+  std::string_view source;    // the call site's source name ("" for a null name)
+  std::uint32_t line = 0;     // original, 0-based
+  std::uint32_t column = 0;   // UTF-16 code units
+  std::string_view function;  // "" with FunctionRule::none (top-level code)
+  FunctionRule function_rule = FunctionRule::none;  // scopes, or none
+};
+
 // One line of the trace, symbolicated. For a text line only `raw` is meaningful.
 struct SymbolicatedFrame {
   std::string_view raw;  // the line as printed
@@ -220,6 +251,15 @@ struct SymbolicatedFrame {
   std::vector<std::string_view> context;
 
   bool has_context() const noexcept { return !context.empty(); }
+
+  // Rule s only: the callers that inlining removed, innermost outward; the last is the function
+  // the engine ran (see INLINED FRAMES above). Empty when nothing was inlined here.
+  std::vector<InlinedFrame> inlined_callers;
+
+  // The frame's own function was inlined into a caller (inlined_callers is not empty).
+  bool is_inlined() const noexcept { return !inlined_callers.empty(); }
+  // inlined_callers[k] was itself inlined (all but the last).
+  bool is_inlined_caller(std::size_t k) const noexcept { return k + 1 < inlined_callers.size(); }
 };
 
 namespace detail::symbolicate {
@@ -303,21 +343,76 @@ inline std::optional<Token> next_token(const Cache& cache, std::uint32_t line,
   return next;
 }
 
+inline std::string_view scope_function_name(const ScopeRange& r) noexcept {
+  return r.name && !r.name->empty() ? *r.name : std::string_view("<anonymous>");
+}
+
 // Rule s: names a resolved frame from the cache's scope ranges at its generated position; false
-// when no range there has a definition inside an original function. The chain is bounded twice:
-// parent_scope_range() only goes to smaller indices, and at most kMaxScopeRangeDepth steps.
-inline bool name_from_scopes(SymbolicatedFrame& f) noexcept {
-  auto r = f.cache->enclosing_scope_range(f.frame.line, f.frame.column);
+// when no range there has a definition inside a named original function. Walks on outward for
+// the inlined callers (INLINED FRAMES) when the definition is inside a function, named or not.
+// The chain is bounded twice: parent_scope_range() only goes to smaller indices, and at most
+// kMaxScopeRangeDepth steps.
+inline bool name_from_scopes(SymbolicatedFrame& f) {
+  const Cache& cache = *f.cache;
+  auto r = cache.enclosing_scope_range(f.frame.line, f.frame.column);
+  bool named = false;        // the frame's own function scope was found
+  bool own_name = false;     // ...and it has a name
+  bool caller_named = true;  // the last of f.inlined_callers (none yet: nothing to name)
   for (std::uint32_t steps = 0; r && steps < format::kMaxScopeRangeDepth; ++steps) {
     if (r->has_definition()) {
-      if (!r->is_function()) return false;  // top-level code: the other rules decide
-      f.function = r->name && !r->name->empty() ? *r->name : std::string_view("<anonymous>");
-      f.function_rule = FunctionRule::scopes;
-      return true;
+      if (!named) {
+        if (!r->is_function()) return false;  // top-level code: the other rules decide
+        if (r->name && !r->name->empty()) {
+          f.function = *r->name;
+          f.function_rule = FunctionRule::scopes;
+          own_name = true;
+        }
+        named = true;
+      } else if (!caller_named) {
+        InlinedFrame& c = f.inlined_callers.back();
+        if (r->is_function()) {
+          c.function = scope_function_name(*r);
+          c.function_rule = FunctionRule::scopes;
+        }
+        caller_named = true;
+      }
     }
-    r = f.cache->parent_scope_range(*r);
+    // A call site before the frame has a name (not well-formed) is not followed.
+    if (named && r->is_inlined()) {
+      InlinedFrame c;
+      c.source_index = r->call_site_source_index;
+      if (const auto src = cache.source(c.source_index); src && src->name) c.source = *src->name;
+      c.line = r->call_site_line;
+      c.column = r->call_site_column;
+      f.inlined_callers.push_back(c);
+      caller_named = false;
+    }
+    r = cache.parent_scope_range(*r);
   }
-  return false;
+  if (!named) f.inlined_callers.clear();
+  return own_name;
+}
+
+// Whether the scopes' name `scope` is the function table's `table` name or its last part: the
+// part after the last '.', or after a leading "new "/"get "/"set " ("#m" of "C.#m" too).
+// "constructor" is not "new C" (the table spells constructors by their class).
+inline bool scope_name_agrees(std::string_view scope, std::string_view table) noexcept {
+  if (scope == table) return true;
+  for (const std::string_view prefix : {"new ", "get ", "set "}) {
+    if (table.starts_with(prefix)) table.remove_prefix(prefix.size());
+  }
+  if (const auto dot = table.rfind('.'); dot != std::string_view::npos) {
+    table.remove_prefix(dot + 1);
+  }
+  return scope == table || (table.starts_with('#') && scope == table.substr(1));
+}
+
+// Rule s's name checked against the source (see the rules above): false when the function table
+// has a named function at the frame's mapped position that the scopes' name contradicts.
+inline bool scope_name_fits_source(const SymbolicatedFrame& f) noexcept {
+  const auto fn = f.cache->enclosing_function(f.source_index, f.line, f.column);
+  if (!fn || !fn->name || fn->name->empty()) return true;
+  return scope_name_agrees(f.function, *fn->name);
 }
 
 // Rule 0: names a resolved frame from the function table; false when the table has nothing there.
@@ -453,8 +548,9 @@ std::vector<SymbolicatedFrame> symbolicate(std::span<const TraceLine> lines, Res
     if (!f.is_frame || !f.resolved) continue;
     const std::uint32_t rules = options.function_rules;
     const auto on = [rules](FunctionRule r) { return (rules & function_rule_bit(r)) != 0; };
-    if (!(on(FunctionRule::scopes) && name_from_scopes(f)) &&
-        !(on(FunctionRule::original_function) && name_from_function_table(f)) &&
+    const bool by_scopes =
+        on(FunctionRule::scopes) && name_from_scopes(f) && scope_name_fits_source(f);
+    if (!by_scopes && !(on(FunctionRule::original_function) && name_from_function_table(f)) &&
         !(on(FunctionRule::generated_function) && name_from_generated_function(f))) {
       name_from_caller(out, i, rules);
     }
@@ -484,14 +580,25 @@ std::vector<SymbolicatedFrame> symbolicate(std::string_view trace_text, Resolver
   return symbolicate(std::span<const TraceLine>(lines), std::forward<Resolver>(resolve), options);
 }
 
+namespace detail::symbolicate {
+
+// "async "/"new " as the trace printed them, before `function`.
+inline void put_frame_prefix(std::string& s, const SymbolicatedFrame& f,
+                             std::string_view function) {
+  if (f.frame.is_async) s += "async ";
+  // The function table already spells constructors "new C".
+  if (f.frame.is_constructor && !function.starts_with("new ")) s += "new ";
+}
+
+}  // namespace detail::symbolicate
+
 // The function as a person reads it: "new Invoice", "async processOrders", and for names taken
-// from the trace its V8 spelling ("get total [as total]", "async k"). "" when none.
+// from the trace its V8 spelling ("get total [as total]", "async k"). "" when none. An inlined
+// frame's "async"/"new" belong to the engine's frame, the last inlined caller: not shown here.
 inline std::string display_function(const SymbolicatedFrame& f) {
   std::string s;
   if (f.function.empty()) return s;
-  if (f.frame.is_async) s += "async ";
-  // The function table already spells constructors "new C".
-  if (f.frame.is_constructor && !f.function.starts_with("new ")) s += "new ";
+  if (!f.is_inlined()) detail::symbolicate::put_frame_prefix(s, f, f.function);
   s += f.function;
   const bool from_trace =
       f.function_rule == FunctionRule::minified || f.function_rule == FunctionRule::as_printed;
@@ -500,6 +607,17 @@ inline std::string display_function(const SymbolicatedFrame& f) {
     s += f.frame.alias;
     s += ']';
   }
+  return s;
+}
+
+// f.inlined_callers[k]'s function as a person reads it; the last caller (the engine's frame)
+// takes the trace's "async"/"new". "" when none.
+inline std::string display_inlined_function(const SymbolicatedFrame& f, std::size_t k) {
+  std::string s;
+  const std::string_view function = f.inlined_callers[k].function;
+  if (function.empty()) return s;
+  if (!f.is_inlined_caller(k)) detail::symbolicate::put_frame_prefix(s, f, function);
+  s += function;
   return s;
 }
 
