@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <smcache/converter/model.hpp>
@@ -203,6 +204,240 @@ std::vector<format::ScopeRangeRecord> scope_range_records(const SourceMapModel& 
   return out;
 }
 
+// Names the functions of the generated file through the map (SPEC §6.12.1). Each identifier a
+// scanned name is made of (js::Function::name_at, class_name_at) is resolved at its generated
+// position: the `names` entry of a mapping that starts exactly there; else the identifier the
+// original source (sourcesContent) reads at that mapping's original position. A function whose
+// identifiers do not resolve falls back to its head (the original reads `function NAME` or
+// `NAME(` where the function starts); else it gets no name, never the minified one.
+class GeneratedNamer {
+ public:
+  GeneratedNamer(const SourceMapModel& model, std::string_view code) : model_(model), code_(code) {}
+
+  std::optional<std::string> name_of(const js::Function& f) {
+    std::optional<std::string> key = f.name_at ? resolve(*f.name_at) : std::optional<std::string>();
+    // A method's key often has no mapping of its own (terser maps `get x() {` from `get`): the
+    // original head says it.
+    if (!key && (f.form != js::NameForm::plain || f.name_is_key)) key = from_head(f.start);
+    // A property key (not a binding) is kept as written by minifiers: the generated text is the
+    // original name, when the map covers it (the code is from a source, not the bundler's).
+    if (!key && f.name_is_key && f.name_at && covered(*f.name_at)) {
+      const std::string_view word = identifier(generated_at(*f.name_at));
+      if (!word.empty()) key = std::string(word);
+    }
+    switch (f.form) {
+      case js::NameForm::getter:
+        return key ? std::optional<std::string>("get " + *key) : std::nullopt;
+      case js::NameForm::setter:
+        return key ? std::optional<std::string>("set " + *key) : std::nullopt;
+      case js::NameForm::constructor: {
+        const auto cls = f.class_name_at ? resolve(*f.class_name_at) : std::nullopt;
+        return cls ? std::optional<std::string>("new " + *cls) : std::nullopt;
+      }
+      case js::NameForm::class_member: {
+        if (!key) return std::nullopt;
+        const auto cls = f.class_name_at ? resolve(*f.class_name_at) : std::nullopt;
+        return cls ? *cls + "." + *key : *key;
+      }
+      case js::NameForm::plain:
+        break;
+    }
+    if (key) return key;
+    return from_head(f.start);
+  }
+
+ private:
+  // The tokens that start exactly at generated `at` (a range of model_.tokens).
+  std::pair<std::uint32_t, std::uint32_t> exact(js::Position at) const {
+    const auto& lo = model_.line_offsets;
+    if (static_cast<std::size_t>(at.line) + 1 >= lo.size()) return {0, 0};
+    const auto first = model_.tokens.begin() + lo[at.line];
+    const auto last = model_.tokens.begin() + lo[at.line + 1];
+    const auto b = std::lower_bound(
+        first, last, at.column,
+        [](const RawToken& t, std::uint32_t column) { return t.generated_column < column; });
+    const auto e = std::upper_bound(
+        b, last, at.column,
+        [](std::uint32_t column, const RawToken& t) { return column < t.generated_column; });
+    return {static_cast<std::uint32_t>(b - model_.tokens.begin()),
+            static_cast<std::uint32_t>(e - model_.tokens.begin())};
+  }
+
+  // Whether the mapping that covers generated `at` (the last one at or before it on its line)
+  // has a source.
+  bool covered(js::Position at) const {
+    const auto& lo = model_.line_offsets;
+    if (static_cast<std::size_t>(at.line) + 1 >= lo.size()) return false;
+    const auto first = model_.tokens.begin() + lo[at.line];
+    const auto last = model_.tokens.begin() + lo[at.line + 1];
+    const auto e = std::upper_bound(
+        first, last, at.column,
+        [](std::uint32_t column, const RawToken& t) { return column < t.generated_column; });
+    return e != first && (e - 1)->source_index != RawToken::kNoIndex;
+  }
+
+  // The rest of generated line `at.line` from UTF-16 column `at.column`.
+  std::string_view generated_at(js::Position at) {
+    if (generated_starts_.empty()) append_line_starts(code_, generated_starts_);
+    return rest_of_line(code_, generated_starts_, at.line, at.column);
+  }
+
+  std::optional<std::string> resolve(js::Position at) {
+    const auto [b, e] = exact(at);
+    for (std::uint32_t i = b; i < e; ++i) {
+      const RawToken& t = model_.tokens[i];
+      if (t.name_index != RawToken::kNoIndex && !model_.names[t.name_index].empty()) {
+        return model_.names[t.name_index];
+      }
+    }
+    for (std::uint32_t i = b; i < e; ++i) {
+      const RawToken& t = model_.tokens[i];
+      if (t.source_index == RawToken::kNoIndex) continue;
+      const std::string_view rest = original_at(t.source_index, t.line, t.column);
+      const std::string_view word = identifier(rest);
+      if (!word.empty() && !is_reserved(word)) return std::string(word);
+      return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+  // The original source at the function's head: `function NAME`, `function* NAME`, `async
+  // function NAME`, or a method's `NAME(` after its modifiers (static, async, get, set, *).
+  std::optional<std::string> from_head(js::Position start) {
+    const auto [b, e] = exact(start);
+    for (std::uint32_t i = b; i < e; ++i) {
+      const RawToken& t = model_.tokens[i];
+      if (t.source_index == RawToken::kNoIndex) continue;
+      std::string_view rest = original_at(t.source_index, t.line, t.column);
+      std::string_view word = identifier(rest);
+      for (int modifiers = 0; modifiers < 4; ++modifiers) {
+        if (rest.starts_with('*')) {
+          rest = skip_blanks(rest.substr(1));
+          word = identifier(rest);
+          continue;
+        }
+        if (word != "async" && word != "static" && word != "get" && word != "set") break;
+        const std::string_view after = skip_blanks(rest.substr(word.size()));
+        if (after.starts_with('(') || after.size() == rest.size() - word.size()) break;  // a key
+        rest = after;
+        word = identifier(rest);
+      }
+      if (word == "function") {
+        rest = skip_blanks(rest.substr(word.size()));
+        if (rest.starts_with('*')) rest = skip_blanks(rest.substr(1));
+        word = identifier(rest);
+        if (!word.empty() && !is_reserved(word)) return std::string(word);
+        return std::nullopt;
+      }
+      if (word.empty() || is_reserved(word)) return std::nullopt;
+      if (skip_blanks(rest.substr(word.size())).starts_with('(')) return std::string(word);
+      return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+  static std::string_view skip_blanks(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    return s;
+  }
+
+  // The JavaScript identifier `s` starts with (ASCII letters, digits, _ and $, and any non-ASCII
+  // byte); empty when it starts with something else or a digit.
+  static std::string_view identifier(std::string_view s) {
+    std::size_t n = 0;
+    while (n < s.size()) {
+      const auto c = static_cast<unsigned char>(s[n]);
+      const bool part = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' ||
+                        c >= 0x80 || (n > 0 && c >= '0' && c <= '9');
+      if (!part) break;
+      ++n;
+    }
+    return s.substr(0, n);
+  }
+
+  // Keywords, and words that are not a function's name where an identifier or head maps to them
+  // (`constructor`: TypeScript's ES5 class functions map their name there).
+  static bool is_reserved(std::string_view w) {
+    for (const std::string_view k :
+         {"function", "async",     "await",   "class", "constructor", "new",    "return", "get",
+          "set",      "static",    "this",    "const", "let",         "var",    "if",     "for",
+          "while",    "do",        "switch",  "case",  "default",     "export", "import", "typeof",
+          "void",     "delete",    "in",      "of",    "yield",       "super",  "null",   "true",
+          "false",    "undefined", "extends", "throw", "try",         "catch",  "else"}) {
+      if (w == k) return true;
+    }
+    return false;
+  }
+
+  // The rest of original line `line` of source `s` from UTF-16 column `column`; empty without
+  // content or past the line's end.
+  std::string_view original_at(std::uint32_t s, std::uint32_t line, std::uint32_t column) {
+    if (s >= model_.sources_content.size() || !model_.sources_content[s]) return {};
+    const std::string& content = *model_.sources_content[s];
+    std::vector<std::uint32_t>& starts = line_starts_[s];
+    if (starts.empty()) append_line_starts(content, starts);
+    return rest_of_line(content, starts, line, column);
+  }
+
+  static std::string_view rest_of_line(std::string_view content,
+                                       const std::vector<std::uint32_t>& starts, std::uint32_t line,
+                                       std::uint32_t column) {
+    if (line >= starts.size()) return {};
+    std::size_t i = starts[line];
+    const std::size_t end = line + 1 < starts.size() ? starts[line + 1] : content.size();
+    for (std::uint32_t units = 0; units < column;) {
+      if (i >= end) return {};
+      const auto c = static_cast<unsigned char>(content[i]);
+      const std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      units += len == 4 ? 2 : 1;
+      i += len;
+    }
+    if (i >= end) return {};
+    return content.substr(i, end - i);
+  }
+
+  const SourceMapModel& model_;
+  std::string_view code_;
+  std::vector<std::uint32_t> generated_starts_;  // line starts of code_, made on first use
+  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> line_starts_;  // per source
+};
+
+// Records of SPEC §6.12 from the generated code, named through the map. Scanning problems skip
+// the table with a warning (through `warn`), never fail the compile.
+std::vector<format::GeneratedFunctionRecord> generated_function_records(
+    const SourceMapModel& model, const CompileOptions& options,
+    std::vector<std::optional<std::string>>& names) {
+  std::vector<format::GeneratedFunctionRecord> out;
+  if (!options.generated_function_table || !options.generated_code) return out;
+  const std::string_view code = *options.generated_code;
+  js::ScanOptions scan;
+  scan.language = js::Language::javascript;
+  scan.max_source_bytes = options.max_generated_bytes;
+  // A token is at least a byte; bounded so that memory stays ~28 bytes a token.
+  scan.max_tokens =
+      static_cast<std::uint32_t>(std::min<std::uint64_t>(options.max_generated_bytes, 64'000'000));
+  scan.max_depth = format::kMaxGeneratedFunctionDepth;
+  js::ScanResult scanned = js::scan_functions(code, scan);
+  if (scanned.status != js::ScanStatus::ok) {
+    if (options.on_warning) {
+      options.on_warning("generated code: " + scanned.reason +
+                         "; the generated-function table is left out");
+    }
+    return out;
+  }
+  if (scanned.functions.size() >= kU32Max) return out;
+  GeneratedNamer namer(model, code);
+  out.reserve(scanned.functions.size());
+  names.reserve(scanned.functions.size());
+  for (const js::Function& f : scanned.functions) {
+    out.push_back(
+        format::GeneratedFunctionRecord{f.start.line, f.start.column, f.end.line, f.end.column,
+                                        kNone, f.parent == js::kNoParent ? kNone : f.parent, 0, 0});
+    names.push_back(namer.name_of(f));
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
@@ -301,6 +536,17 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
   // last, so a map without scopes gives the same bytes as before the section existed. ---
   std::vector<format::ScopeRangeRecord> scope_ranges = scope_range_records(model, strings);
 
+  // --- functions of the generated file (SPEC §6.12), when the caller gave its code: named
+  // through the map. Names go into the string table last, as above. ---
+  std::vector<std::optional<std::string>> generated_names;  // viewed by `strings`: outlives it
+  std::vector<format::GeneratedFunctionRecord> generated_functions =
+      generated_function_records(model, options, generated_names);
+  for (std::size_t k = 0; k < generated_functions.size(); ++k) {
+    if (generated_names[k]) {
+      generated_functions[k].name_string_index = strings.add(*generated_names[k]);
+    }
+  }
+
   if (strings.count() >= kU32Max || strings.data().size() > kU32Max) {
     return limit_error("string table: " + std::to_string(strings.data().size()) +
                        " bytes, the format holds at most 4294967295");
@@ -385,9 +631,9 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
   token_data_size += format::kTokenDataPadding;  // zero bytes (R-TOK-5)
 
   // --- lay out the file: header, directory, sections 8-aligned in id order ---
-  const std::uint32_t section_count = format::kRequiredSectionCount +
-                                      (functions.empty() ? 0u : 1u) +
-                                      (scope_ranges.empty() ? 0u : 1u);
+  const std::uint32_t section_count =
+      format::kRequiredSectionCount + (functions.empty() ? 0u : 1u) +
+      (scope_ranges.empty() ? 0u : 1u) + (generated_functions.empty() ? 0u : 1u);
   // Sizes first, then every section is written in place into the output (no per-section
   // buffer: the output is the only copy of the sources' content and the strings).
   struct Section {
@@ -415,6 +661,10 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
   if (!scope_ranges.empty()) {
     sections.push_back(
         {format::SectionId::scope_ranges, scope_ranges.size() * sizeof(format::ScopeRangeRecord)});
+  }
+  if (!generated_functions.empty()) {
+    sections.push_back({format::SectionId::generated_functions,
+                        generated_functions.size() * sizeof(format::GeneratedFunctionRecord)});
   }
 
   const auto align = [](std::uint64_t x) {
@@ -506,6 +756,13 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
       format::store_scope_range_record(p + k * sizeof(format::ScopeRangeRecord), scope_ranges[k]);
     }
   }
+  if (!generated_functions.empty()) {
+    std::uint8_t* p = at(format::SectionId::generated_functions);
+    for (std::size_t k = 0; k < generated_functions.size(); ++k) {
+      format::store_generated_function_record(p + k * sizeof(format::GeneratedFunctionRecord),
+                                              generated_functions[k]);
+    }
+  }
   for (std::uint32_t i = 0; i < section_count; ++i) {
     entries[i].checksum = format::checksum64(out.data() + entries[i].offset, entries[i].size);
     format::store_section_entry(out.data() + sizeof(format::FileHeader) + 32ull * i, entries[i]);
@@ -515,14 +772,18 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
   std::memcpy(h.magic, format::kMagic.data(), 8);
   h.format_major = format::kFormatMajor;
   // The lowest minor version that defines everything in the file (SPEC §4.2): 1.1 added
-  // `functions`, 1.2 `scope_ranges`; with neither the file is a 1.0 file.
-  h.format_minor = !scope_ranges.empty() ? 2 : !functions.empty() ? 1 : 0;
+  // `functions`, 1.2 `scope_ranges`, 1.3 `generated_functions`; with none the file is a 1.0 file.
+  h.format_minor = !generated_functions.empty() ? 3
+                   : !scope_ranges.empty()      ? 2
+                   : !functions.empty()         ? 1
+                                                : 0;
   h.byte_order_mark = format::kByteOrderMark;
   h.header_size = sizeof(format::FileHeader);
   h.section_count = section_count;
   h.required_features = 0;
   h.optional_features = (functions.empty() ? 0 : format::kFeatureFunctions) |
-                        (scope_ranges.empty() ? 0 : format::kFeatureScopeRanges);
+                        (scope_ranges.empty() ? 0 : format::kFeatureScopeRanges) |
+                        (generated_functions.empty() ? 0 : format::kFeatureGeneratedFunctions);
   h.file_size = file_size;
   h.header_checksum = 0;
   h.input_hash_low = input_hash.low;

@@ -620,11 +620,20 @@ Result<std::vector<std::uint8_t>> compile_with_debug_id(std::span<const std::uin
   });
 }
 
+// `options` with the JavaScript file as the generated code (the generated-function table), unless
+// the caller gave other code.
+CompileOptions with_generated(const CompileOptions& options, std::string_view js) {
+  CompileOptions o = options;
+  if (!o.generated_code) o.generated_code = js;
+  return o;
+}
+
 Result<std::vector<std::uint8_t>> compile_js(std::span<const std::uint8_t> js,
                                              std::span<const std::uint8_t> map_json,
                                              const CompileOptions& options) {
   const std::string_view text(reinterpret_cast<const char*>(js.data()), js.size());
-  return compile_with_debug_id(map_json, scan_js_annotations(text).debug_id, options);
+  return compile_with_debug_id(map_json, scan_js_annotations(text).debug_id,
+                               with_generated(options, text));
 }
 
 Result<std::vector<std::uint8_t>> compile_js(std::span<const std::uint8_t> js,
@@ -650,7 +659,7 @@ Result<std::vector<std::uint8_t>> compile_js(std::span<const std::uint8_t> js,
       if (!bytes) return std::move(bytes).error();
       map = std::move(*bytes);
     }
-    return compile_with_debug_id(map, notes.debug_id, options);
+    return compile_with_debug_id(map, notes.debug_id, with_generated(options, text));
   });
 }
 

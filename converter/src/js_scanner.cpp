@@ -1072,6 +1072,10 @@ class Tokenizer {
 struct Candidate {
   Position start, end;
   std::optional<std::string> name;
+  std::optional<Position> name_at;
+  NameForm form = NameForm::plain;
+  std::optional<Position> class_name_at;
+  bool name_is_key = false;
 };
 
 class Finder {
@@ -1410,6 +1414,12 @@ class Finder {
     return std::string(text(i));
   }
 
+  // The token class_name(body) ends with (kNo: none); call class_name(body) first.
+  std::uint32_t class_name_token(std::uint32_t body) const {
+    const auto it = class_name_tokens_.find(body);
+    return it == class_name_tokens_.end() ? kNo : it->second;
+  }
+
   std::optional<std::string> class_name(std::uint32_t body) {
     if (auto it = class_names_.find(body); it != class_names_.end()) return it->second;
     std::optional<std::string> name;
@@ -1432,21 +1442,29 @@ class Finder {
         k = t.match;
       }
     }
+    std::uint32_t token = kNo;
     if (found != kNo) {
       if (found + 1 < body && t_[found + 1].kind == Kind::ident &&
           t_[found + 1].code != k_extends && text(found + 1) != "implements") {
         name = std::string(text(found + 1));
+        token = found + 1;
       } else {
-        name = infer(found);
+        name = infer(found, token);
       }
     }
     class_names_.emplace(body, name);
+    class_name_tokens_.emplace(body, name ? token : kNo);
     return name;
   }
 
   // The name given by what precedes start token s: `x =`, `a.b.c =`, `key:` in an object
-  // literal, a class field `f =`, `export default`.
-  std::optional<std::string> infer(std::uint32_t s) {
+  // literal, a class field `f =`, `export default`. Sets `token` to the token the name ends
+  // with (`f` of `a.b.f =`, the key), kNo when there is none (`export default`, no name).
+  std::optional<std::string> infer(std::uint32_t s, std::uint32_t& token) {
+    token = kNo;
+    pending_form_ = NameForm::plain;
+    pending_class_token_ = kNo;
+    pending_key_ = false;
     if (s == 0) return std::nullopt;
     const std::uint32_t p = s - 1;
     if (is(p, p_assign) || is(p, p_logical_assign)) {
@@ -1464,6 +1482,7 @@ class Finder {
         return std::nullopt;
       }
       std::uint32_t q = target - 1;
+      token = q;
       std::string name(text(q));
       int parts = 1;
       while (q >= 2 && (is(q - 1, p_dot) || is(q - 1, p_qdot)) && is_name(q - 2) && parts < 8) {
@@ -1472,8 +1491,18 @@ class Finder {
         ++parts;
       }
       if (parts == 1 && enclosing_brace(q) == Brace::class_body) {
-        if (auto cls = class_name(t_[q].enclosing)) return *cls + "." + name;
+        const std::optional<std::string> cls = class_name(t_[q].enclosing);
+        pending_form_ = NameForm::plain;  // class_name() may have called infer()
+        pending_class_token_ = kNo;
+        pending_key_ = true;  // a class field
+        if (cls) {
+          pending_form_ = NameForm::class_member;
+          pending_class_token_ = class_name_token(t_[q].enclosing);
+          return *cls + "." + name;
+        }
+        return name;
       }
+      pending_key_ = parts > 1;  // `a.b.f =`: f is a property
       return name;
     }
     if (is(p, p_colon) && (t_[p].flags & kTernaryColon) == 0 && p >= 2 &&
@@ -1484,6 +1513,8 @@ class Finder {
                           t_[key].kind == Kind::number || is(key, p_lbrack);
       if (!key_ok || key == 0) return std::nullopt;
       if (key - 1 != t_[p].enclosing && !is(key - 1, p_comma)) return std::nullopt;
+      if (!is(key, p_lbrack)) token = key;
+      pending_key_ = true;
       return key_text(key);
     }
     if (is_kw(p, k_default) && p > 0 && is_kw(p - 1, k_export)) return std::string("default");
@@ -1609,13 +1640,23 @@ class Finder {
     }
   }
 
-  void add(std::uint32_t start, Position end, std::optional<std::string> name) {
+  // `name_token`: the token the name ends with (kNo: none), reported as Function::name_at.
+  void add(std::uint32_t start, Position end, std::optional<std::string> name,
+           std::uint32_t name_token) {
     if (name && name->size() > options_.max_name_bytes) {
       std::size_t cut = options_.max_name_bytes;
       while (cut > 0 && (static_cast<unsigned char>((*name)[cut]) & 0xC0) == 0x80) --cut;
       name->resize(cut);
     }
-    out_.push_back(Candidate{start_of(start), end, std::move(name)});
+    std::optional<Position> name_at, class_name_at;
+    if (name && name_token < n_) name_at = start_of(name_token);
+    if (name && pending_class_token_ < n_) class_name_at = start_of(pending_class_token_);
+    const bool key = name_at.has_value() && pending_key_;
+    out_.push_back(Candidate{start_of(start), end, std::move(name), name_at,
+                             name ? pending_form_ : NameForm::plain, class_name_at, key});
+    pending_form_ = NameForm::plain;
+    pending_class_token_ = kNo;
+    pending_key_ = false;
   }
 
   void try_member(std::uint32_t i, Brace context) {
@@ -1676,21 +1717,33 @@ class Finder {
 
     std::string base = key_text(key);
     std::string name;
+    pending_form_ = NameForm::plain;
+    pending_class_token_ = kNo;
+    pending_key_ = false;
     if (getter || setter) {
       name = (getter ? "get " : "set ") + base;
+      pending_form_ = getter ? NameForm::getter : NameForm::setter;
     } else if (context == Brace::class_body) {
       const std::optional<std::string> cls = class_name(t_[i].enclosing);
+      pending_form_ = NameForm::plain;  // class_name() may have called infer()
+      pending_class_token_ = kNo;
+      pending_key_ = false;
       if (!is_static && is_kw(key, k_constructor)) {
         name = "new " + (cls ? *cls : std::string("<anonymous>"));
+        pending_form_ = NameForm::constructor;
+        if (cls) pending_class_token_ = class_name_token(t_[i].enclosing);
       } else if (cls) {
         name = *cls + (base[0] == '[' && is(key, p_lbrack) ? "" : ".") + base;
+        pending_form_ = NameForm::class_member;
+        pending_class_token_ = class_name_token(t_[i].enclosing);
       } else {
         name = base;
       }
     } else {
       name = base;
     }
-    add(i, end_of(body_close), std::move(name));
+    pending_key_ = true;
+    add(i, end_of(body_close), std::move(name), is(key, p_lbrack) ? kNo : key);
   }
 
   void try_function(std::uint32_t i) {
@@ -1703,8 +1756,10 @@ class Finder {
     std::uint32_t k = i + 1;
     if (is(k, p_star)) ++k;
     std::optional<std::string> own;
+    std::uint32_t own_token = kNo;
     if (k < n_ && t_[k].kind == Kind::ident) {
       own = std::string(text(k));
+      own_token = k;
       ++k;
     }
     if (typescript_ && is(k, p_lt)) {  // function f<T>() {}
@@ -1727,7 +1782,13 @@ class Finder {
         is(after, p_lparen) || is(after, p_dot) || is(after, p_qdot) || is(after, p_lbrack) ||
         (after < n_ &&
          (t_[after].kind == Kind::template_full || t_[after].kind == Kind::template_head));
-    add(start, end_of(body_close), own ? std::move(own) : operand ? std::nullopt : infer(start));
+    std::uint32_t name_token = own_token;
+    std::optional<std::string> name = std::move(own);
+    pending_form_ = NameForm::plain;
+    pending_class_token_ = kNo;
+    pending_key_ = false;
+    if (!name && !operand) name = infer(start, name_token);
+    add(start, end_of(body_close), std::move(name), name_token);
   }
 
   void try_arrow(std::uint32_t i) {
@@ -1780,7 +1841,9 @@ class Finder {
       if (last == kNo) return;
       end = end_of(last);
     }
-    add(start, end, infer(start));
+    std::uint32_t name_token = kNo;
+    std::optional<std::string> name = infer(start, name_token);
+    add(start, end, std::move(name), name_token);
   }
 
   std::string_view text_;
@@ -1790,6 +1853,11 @@ class Finder {
   bool typescript_;
   std::uint32_t member_done_ = 0;  // tokens before this were part of a member header already
   std::unordered_map<std::uint32_t, std::optional<std::string>> class_names_;
+  std::unordered_map<std::uint32_t, std::uint32_t> class_name_tokens_;
+  // The form of the name infer() or try_member() built last, for add().
+  NameForm pending_form_ = NameForm::plain;
+  std::uint32_t pending_class_token_ = kNo;
+  bool pending_key_ = false;  // the name's token is a property key
   std::vector<Candidate> out_;
 };
 
@@ -1835,6 +1903,10 @@ ScanResult scan_functions(std::string_view text, const ScanOptions& options) {
     f.start = c.start;
     f.end = c.end;
     f.name = std::move(c.name);
+    f.name_at = c.name_at;
+    f.form = c.form;
+    f.class_name_at = c.class_name_at;
+    f.name_is_key = c.name_is_key;
     f.parent = open.empty() ? kNoParent : open.back();
     result.functions.push_back(std::move(f));
     open.push_back(static_cast<std::uint32_t>(result.functions.size() - 1));

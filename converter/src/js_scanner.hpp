@@ -63,10 +63,31 @@ struct Position {
   friend auto operator<=>(const Position&, const Position&) = default;
 };
 
+// How Function::name is built from the identifiers it is made of (see name_at, class_name_at).
+enum class NameForm : std::uint8_t {
+  plain = 0,         // the identifier or key at name_at, possibly dotted (`a.b.f =`: f there)
+  getter = 1,        // "get " + the key at name_at
+  setter = 2,        // "set " + the key at name_at
+  class_member = 3,  // the class's name (at class_name_at) + "." + the key at name_at
+  constructor = 4,   // "new " + the class's name (at class_name_at); name_at is `constructor`
+};
+
 struct Function {
-  Position start;                    // first character of the function (see the file comment)
-  Position end;                      // just past its last character: the range is [start, end)
-  std::optional<std::string> name;   // nullopt: anonymous
+  Position start;                   // first character of the function (see the file comment)
+  Position end;                     // just past its last character: the range is [start, end)
+  std::optional<std::string> name;  // nullopt: anonymous
+  // Where the identifier (or key) the name ends with starts: `f` of `function f`, of `const f =`,
+  // of `a.b.f =`, the key of `{ f: ... }` and of a method; nullopt without a name, for computed
+  // keys and for `export default`. In a generated file this is the token a source map names
+  // (the generated-function table resolves the name through the mapping that starts there).
+  std::optional<Position> name_at;
+  NameForm form = NameForm::plain;
+  // The identifier at name_at is a property key (an object literal key, a method or class field
+  // name, the last part of `a.b.f =`), not a binding: minifiers keep such names as written.
+  bool name_is_key = false;
+  // A class member's (class_member, constructor) class name token: `C` of `class C`, of
+  // `const C = class`; nullopt when the class has no name.
+  std::optional<Position> class_name_at;
   std::uint32_t parent = kNoParent;  // index of the innermost enclosing function in the result
 };
 

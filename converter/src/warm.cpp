@@ -884,7 +884,27 @@ Result<WarmReport> warm(const WarmOptions& options, WarmObserver* observer) {
             return;
           }
         }
-        auto cache = compile_with_debug_id(*map, in.js_debug_id, options.compile);
+        // The generated file, for the generated-function table: a JavaScript input itself, or
+        // the file beside a bare map (its path minus ".map"). Unreadable: no table.
+        CompileOptions compile = options.compile;
+        std::vector<std::uint8_t> generated;
+        if (compile.generated_function_table) {
+          fs::path js = in.path;
+          if (in.kind == WarmInput::Kind::map) {
+            js = in.path.string().ends_with(".map") ? fs::path(in.path).replace_extension()
+                                                    : fs::path();
+          }
+          std::error_code js_ec;
+          if (!js.empty() && fs::is_regular_file(js, js_ec)) {
+            if (auto g = read_file(js, compile.max_generated_bytes)) generated = std::move(*g);
+          }
+          if (!generated.empty()) {
+            compile.generated_code =
+                std::string_view(reinterpret_cast<const char*>(generated.data()), generated.size());
+          }
+        }
+        auto cache = compile_with_debug_id(*map, in.js_debug_id, compile);
+        std::vector<std::uint8_t>().swap(generated);
         std::vector<std::uint8_t>().swap(*map);
         if (!cache) {
           complete(i, Status::failed, read, 0, std::move(cache).error());

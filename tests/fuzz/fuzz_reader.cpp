@@ -286,6 +286,37 @@ void exercise(std::span<const std::uint8_t> bytes, std::uint64_t seed) {
     chain(static_cast<std::uint32_t>(rng.below(64)), static_cast<std::uint32_t>(rng.below(128)));
   }
 
+  // Generated functions (the optional `generated_functions` section of format 1.3): records, and
+  // the innermost function at generated positions from tokens and at random.
+  const std::uint32_t generated = cache.generated_function_count();
+  for (std::uint32_t i = 0; i < std::min(generated, kMaxFunctions) + 1; ++i) {
+    const auto g = cache.generated_function(i);
+    SMCACHE_FUZZ_CHECK(i < generated || !g, "generated_function(%u) past %u has a value", i,
+                       generated);
+    if (valid && i < generated) {
+      SMCACHE_FUZZ_CHECK(g, "valid cache: generated_function(%u) missing", i);
+    }
+    if (g && g->name) sum += touch(*g->name);
+  }
+  const auto generated_at = [&](std::uint32_t l, std::uint32_t c) {
+    const auto g = cache.generated_function_at(l, c);
+    if (g && valid) {
+      const bool after_start = g->start_line < l || (g->start_line == l && g->start_column <= c);
+      const bool before_end = l < g->end_line || (l == g->end_line && c < g->end_column);
+      SMCACHE_FUZZ_CHECK(after_start && before_end,
+                         "valid cache: generated_function_at(%u, %u) gave [%u:%u, %u:%u)", l, c,
+                         g->start_line, g->start_column, g->end_line, g->end_column);
+    }
+    if (g && g->name) sum += touch(*g->name);
+  };
+  for (std::size_t k = 0; k < seen.size(); k += 1 + seen.size() / 64) {
+    generated_at(seen[k].generated_line, seen[k].generated_column);
+  }
+  for (int k = 0; k < 16; ++k) {
+    generated_at(static_cast<std::uint32_t>(rng.below(64)),
+                 static_cast<std::uint32_t>(rng.below(128)));
+  }
+
   const std::uint32_t far = static_cast<std::uint32_t>(rng.next());
   if (const auto line = cache.source_line(far, static_cast<std::uint32_t>(rng.next()))) {
     sum += touch(*line);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <smcache/converter/compile.hpp>
+#include <smcache/converter/discover.hpp>
 
 #include "support.hpp"
 
@@ -55,6 +56,15 @@ const std::vector<RealCache>& real_caches() {
         out.push_back({str(m.filename().string(), " B=", block), std::move(c).value()});
       }
     }
+    // The checkout example compiled from its bundle: with the generated-function table too
+    // (format 1.3), so damage reaches all three function tables.
+    const fs::path js = root / "examples/checkout/dist/app.min.js";
+    auto js_bytes = read_file(js);
+    auto map_bytes = read_file(maps.front());
+    if (!js_bytes || !map_bytes) throw std::runtime_error("examples/checkout/dist: unreadable");
+    auto c = compile_js(*js_bytes, *map_bytes);
+    if (!c) throw std::runtime_error(js.string() + ": " + c.error().message);
+    out.push_back({"app.min.js (generated functions)", std::move(c).value()});
     return out;
   }();
   return caches;
@@ -84,6 +94,9 @@ TEST(HostileReader, RealCachesOpenAndVerify) {
     const Cache cache = open_bytes(c.bytes);
     ASSERT_TRUE(cache.verify().ok()) << c.name;
     EXPECT_GT(cache.token_count(), 0u) << c.name;
+    if (c.name.find("generated") != std::string::npos) {
+      EXPECT_GT(cache.generated_function_count(), 0u) << c.name;
+    }
     std::printf("[ hostile ] real cache %-32s %8zu bytes, %u tokens\n", c.name.c_str(),
                 c.bytes.size(), cache.token_count());
   }

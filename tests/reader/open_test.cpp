@@ -435,7 +435,7 @@ TEST(OpenRejects, SectionSizes) {
 TEST(OpenAccepts, UnknownSectionsAndFeatures) {
   const auto base = valid_cache();
   Layout l = Layout::parse(base);
-  l.sections.push_back({11, {1, 2, 3}});  // 9 is `functions` (1.1), 10 `scope_ranges` (1.2)
+  l.sections.push_back({12, {1, 2, 3}});  // 9 `functions` (1.1) .. 11 `generated_functions` (1.3)
   l.sections.push_back({0x7FFFFFFF, {}});
   const auto bytes = l.serialize();
   auto r = Cache::from_bytes(bytes);

@@ -243,6 +243,25 @@ inline std::uint64_t exercise(const Cache& cache) {
     }
     if (auto line = cache.source_line(s, 0xFFFFFFFFu)) touch(*line);
   }
+  // The optional tables (functions, scope ranges, generated functions): records past the end,
+  // and lookups at positions in and out of range, with the chains they give.
+  for (std::uint32_t i = 0; i <= cache.function_count() && i < 200; ++i) {
+    if (auto f = cache.function(i); f && f->name) touch(*f->name);
+  }
+  for (std::uint32_t i = 0; i <= cache.scope_range_count() && i < 200; ++i) {
+    if (auto r = cache.scope_range(i); r && r->name) touch(*r->name);
+  }
+  for (std::uint32_t i = 0; i <= cache.generated_function_count() && i < 200; ++i) {
+    if (auto g = cache.generated_function(i); g && g->name) touch(*g->name);
+  }
+  for (std::uint32_t line : lines) {
+    for (std::uint32_t col : {0u, 1u, 5u, 13u, 100u, 1000u, 0xFFFFFFFFu}) {
+      if (auto f = cache.enclosing_function(line % 4, line, col); f && f->name) touch(*f->name);
+      auto r = cache.enclosing_scope_range(line, col);
+      for (int steps = 0; r && steps < 100; ++steps) r = cache.parent_scope_range(*r);
+      if (auto g = cache.generated_function_at(line, col)) sum += g->index + g->parent;
+    }
+  }
   for (const SectionView& s : cache.sections()) sum += s.size;
   sum += cache.bytes().size();
   const auto v = cache.verify();

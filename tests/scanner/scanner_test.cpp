@@ -510,5 +510,48 @@ export function App({ n }: { n: number }): JSX.Element {
   EXPECT_EQ(names(scan_ts("const a = <any>window; const f = () => 1;")), V{"f"});
 }
 
+// --- where the name's identifiers are (for naming a generated file's functions through its map)
+
+// "name|form|name_at|class_name_at|key" per function: positions as l:c, "-" when absent.
+V name_positions(const ScanResult& r) {
+  V out;
+  for (const Function& f : r.functions) {
+    out.push_back(display(f) + "|" + std::to_string(static_cast<int>(f.form)) + "|" +
+                  (f.name_at ? pos(*f.name_at) : "-") + "|" +
+                  (f.class_name_at ? pos(*f.class_name_at) : "-") + "|" +
+                  (f.name_is_key ? "key" : "binding"));
+  }
+  return out;
+}
+
+TEST(ScannerNamePositions, BindingsPointAtTheirIdentifier) {
+  // function n(, const f =, a.b.g = (g is a property), own name first.
+  EXPECT_EQ(
+      name_positions(scan_ok("function n(t){}const f=()=>0;a.b.g=function(){};"
+                             "var h=function k(){}")),
+      (V{"n|0|0:9|-|binding", "f|0|0:21|-|binding", "a.b.g|0|0:33|-|key", "k|0|0:63|-|binding"}));
+  EXPECT_EQ(name_positions(scan_ok("x=async()=>1")), V{"x|0|0:0|-|binding"});
+}
+
+TEST(ScannerNamePositions, KeysMethodsAndClassMembers) {
+  EXPECT_EQ(name_positions(scan_ok("o={restock(t){},k:function(){},get v(){return 1}}")),
+            (V{"restock|0|0:3|-|key", "k|0|0:16|-|key", "get v|1|0:35|-|key"}));
+  // class C: C.m (form 3), new C (form 4, name_at the `constructor` key), static and fields.
+  EXPECT_EQ(
+      name_positions(scan_ok("class C{constructor(){}static async m(){}f=()=>1;set s(v){}}")),
+      (V{"new C|4|0:8|0:6|key", "C.m|3|0:36|0:6|key", "C.f|3|0:41|0:6|key", "set s|2|0:53|-|key"}));
+  // The class's name from what it is assigned to; none for an anonymous class.
+  EXPECT_EQ(name_positions(scan_ok("p=class{m(){}};q=class{n(){}}")),
+            (V{"p.m|3|0:8|0:0|key", "q.n|3|0:23|0:15|key"}));
+  EXPECT_EQ(name_positions(scan_ok("(class{m(){}})")), V{"m|0|0:7|-|key"});
+}
+
+TEST(ScannerNamePositions, NoPositionWithoutAnIdentifier) {
+  EXPECT_EQ(name_positions(scan_ok("o={[a.b](){},[f()](){}};export default function(){}"
+                                   ";[1].map(function(){})")),
+            (V{"[a.b]|0|-|-|binding", "<computed>|0|-|-|binding", "default|0|-|-|binding",
+               "<anonymous>|0|-|-|binding"}));
+}
+
 }  // namespace
 }  // namespace smcache::js::test

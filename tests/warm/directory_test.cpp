@@ -78,5 +78,40 @@ TEST(WarmDirectory, ReaderFindsWhatWarmWrote) {
   EXPECT_EQ((*found)->cache->info().debug_id, std::optional<std::string_view>(kUuid));
 }
 
+// warm builds the generated-function table from the generated file: a JavaScript input itself,
+// or the X.js beside a bare X.js.map.
+TEST(WarmDirectory, GeneratedFunctionsFromTheJavaScriptFile) {
+  TempDir tmp;
+  // `function a(){...}`: a mapping at `a` (column 9) with the name "alpha".
+  const auto map_of = [](std::string_view file) {
+    return "{\"version\": 3, \"file\": \"" + std::string(file) +
+           "\", \"sources\": [\"a.ts\"], \"names\": [\"alpha\"], \"mappings\": \"AAAA,SAASA\"}";
+  };
+  const std::string js_map = map_of("app.js"), bare_map = map_of("lib.js");
+  write_text(tmp / "src/app.js", "function a(){return 1}\n//# sourceMappingURL=app.js.map\n");
+  write_text(tmp / "src/app.js.map", js_map);
+  write_text(tmp / "src/lib.js", "function a(){return 2}\n");  // no comment: its map is bare
+  write_text(tmp / "src/lib.js.map", bare_map);
+  for (const bool table : {true, false}) {
+    WarmOptions options;
+    options.sources = {tmp / "src"};
+    options.out = tmp / (table ? "out" : "out-off");
+    options.threads = 1;
+    options.compile.generated_function_table = table;
+    auto report = warm(options);
+    ASSERT_TRUE(report) << report.error().message;
+    ASSERT_TRUE(report->failures.empty());
+    for (const std::string* m : {&js_map, &bare_map}) {
+      auto cache = Cache::open(options.out / cache_of(*m));
+      ASSERT_TRUE(cache) << cache.error().message;
+      ASSERT_EQ(cache->generated_function_count(), table ? 1u : 0u) << *m;
+      if (!table) continue;
+      const auto g = cache->generated_function_at(0, 15);
+      ASSERT_TRUE(g);
+      EXPECT_EQ(g->name, "alpha");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace smcache

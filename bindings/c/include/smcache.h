@@ -113,6 +113,9 @@ typedef struct smcache_compile_options {
 /* smcache_compile_options.flags: leave out the original-function table (SPEC.md §6.10) that
  * names symbolicated frames; the cache is smaller and compiles faster. */
 #define SMCACHE_COMPILE_NO_FUNCTION_TABLE 0x1u
+/* smcache_compile_options.flags: smcache_compile_js() leaves out the generated-function table
+ * (SPEC.md §6.12: the functions of the JavaScript file, named through the map). */
+#define SMCACHE_COMPILE_NO_GENERATED_FUNCTION_TABLE 0x2u
 
 /* One mapping, as lookups and iteration return it. */
 typedef struct smcache_token {
@@ -332,7 +335,9 @@ SMCACHE_API int32_t smcache_js_scan(const uint8_t* js, size_t js_len, smcache_js
  *   (https:, //host/) are never fetched (INVALID_ARGUMENT).
  * Debug ID: when the map has no valid debugId, the JS file's `//# debugId=` becomes the cache's;
  * when both exist they must be the same UUID (INVALID_FIELD "debugId: ..." otherwise). The
- * cache's input hash is the map's. options as smcache_compile() (max_input_bytes also bounds the
+ * cache's input hash is the map's. js is the generated code: its functions, named through the
+ * map, make the generated-function table (unless SMCACHE_COMPILE_NO_GENERATED_FUNCTION_TABLE).
+ * options as smcache_compile() (max_input_bytes also bounds the
  * map read or decoded). On success returns 0 and sets *out_bytes (malloc'd, free with
  * smcache_bytes_free()) and *out_len. Errors: those of smcache_compile(), INVALID_ARGUMENT (no
  * sourceMappingURL, a bad data: URL, a refused path), LIMIT_EXCEEDED, IO (reading the map, with
@@ -438,7 +443,9 @@ enum smcache_function_rule {
   SMCACHE_FUNCTION_MINIFIED = 3,                    /* the trace's own (generated, minified) name */
   SMCACHE_FUNCTION_AS_PRINTED = 4,                  /* an unresolved frame: its name as printed */
   SMCACHE_FUNCTION_ORIGINAL_FUNCTION = 5, /* the innermost original function (function table) */
-  SMCACHE_FUNCTION_SCOPES = 6             /* the map's `scopes`: the innermost range's function */
+  SMCACHE_FUNCTION_SCOPES = 6,            /* the map's `scopes`: the innermost range's function */
+  SMCACHE_FUNCTION_GENERATED_FUNCTION = 7 /* the innermost generated function, named through the
+                                             map (generated-function table) */
 };
 
 /* Why a frame was not mapped. */
@@ -452,8 +459,11 @@ enum smcache_unresolved_reason {
   SMCACHE_UNRESOLVED_NO_MAPPING = 6   /* the cache has no mapping at that position */
 };
 
-/* "caller-call-site", "caller-call-site-next-token", "minified", "as-printed", "none" (the names
- * `smcache symbolicate --json` prints); "unknown" for other values. Static storage. */
+/* "scopes", "original-function", "generated-function", "caller-call-site",
+ * "caller-call-site-next-token", "minified", "as-printed", "none" (the names `smcache symbolicate
+ * --json` prints); "unknown" for other values. Static storage. Frames are named by the first rule
+ * that applies, in the order scopes, original-function, generated-function, caller-call-site,
+ * caller-call-site-next-token, minified. */
 SMCACHE_API const char* smcache_function_rule_name(int32_t rule);
 
 /* "native", "no-position", "no-column", "no-cache", "cache-error", "no-mapping", "none" (JSON

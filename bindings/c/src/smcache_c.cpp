@@ -109,6 +109,8 @@ static_assert(SMCACHE_FUNCTION_AS_PRINTED == static_cast<int>(smcache::FunctionR
 static_assert(SMCACHE_FUNCTION_ORIGINAL_FUNCTION ==
               static_cast<int>(smcache::FunctionRule::original_function));
 static_assert(SMCACHE_FUNCTION_SCOPES == static_cast<int>(smcache::FunctionRule::scopes));
+static_assert(SMCACHE_FUNCTION_GENERATED_FUNCTION ==
+              static_cast<int>(smcache::FunctionRule::generated_function));
 static_assert(SMCACHE_UNRESOLVED_NONE == static_cast<int>(smcache::UnresolvedReason::none));
 static_assert(SMCACHE_UNRESOLVED_NATIVE == static_cast<int>(smcache::UnresolvedReason::native));
 static_assert(SMCACHE_UNRESOLVED_NO_POSITION ==
@@ -234,7 +236,8 @@ bool options_from(const smcache_compile_options* in, smcache::CompileOptions* ou
                      "smcache_compile_options_init)");
     return false;
   }
-  if ((in->flags & ~SMCACHE_COMPILE_NO_FUNCTION_TABLE) != 0) {
+  if ((in->flags &
+       ~(SMCACHE_COMPILE_NO_FUNCTION_TABLE | SMCACHE_COMPILE_NO_GENERATED_FUNCTION_TABLE)) != 0) {
     invalid_argument(err, function, "options->flags has unknown bits");
     return false;
   }
@@ -248,6 +251,7 @@ bool options_from(const smcache_compile_options* in, smcache::CompileOptions* ou
   out->max_tokens = in->max_tokens;
   out->include_sources_content = in->include_sources_content != 0;
   out->function_table = (in->flags & SMCACHE_COMPILE_NO_FUNCTION_TABLE) == 0;
+  out->generated_function_table = (in->flags & SMCACHE_COMPILE_NO_GENERATED_FUNCTION_TABLE) == 0;
   return true;
 }
 
@@ -844,6 +848,9 @@ SMCACHE_API int32_t smcache_compile_js(const uint8_t* js, size_t js_len, const u
         set_error(err, found.error());
         return -1;
       }
+      // The JavaScript file is the generated code, as compile_js() takes it with map bytes.
+      opts.generated_code =
+          std::string_view(reinterpret_cast<const char*>(js_span.data()), js_span.size());
       cache = smcache::compile_with_debug_id(found->map_json, found->js_debug_id, opts);
     }
     if (!cache) {
@@ -950,7 +957,7 @@ SMCACHE_API void smcache_trace_free(smcache_trace* trace) {
 // ---- symbolication -----------------------------------------------------------------------
 
 SMCACHE_API const char* smcache_function_rule_name(int32_t rule) {
-  if (rule < 0 || rule > SMCACHE_FUNCTION_SCOPES) return "unknown";
+  if (rule < 0 || rule > SMCACHE_FUNCTION_GENERATED_FUNCTION) return "unknown";
   // function_rule_name() returns views of string literals: NUL-terminated.
   return smcache::function_rule_name(static_cast<smcache::FunctionRule>(rule)).data();
 }

@@ -25,6 +25,8 @@ constexpr OptionSpec kOptions[] = {
     {"verbose", 'v', false},
     {"root", 0, true},
     {"no-function-table", 0, false},
+    {"no-generated-function-table", 0, false},
+    {"generated", 0, true},
     {"max-input-bytes", 0, true},
     {"max-tokens", 0, true},
 };
@@ -53,6 +55,11 @@ constexpr std::string_view kHelp =
     "                          leave sourcesContent out of the cache (source names only)\n"
     "      --no-function-table leave out the original functions found in sourcesContent,\n"
     "                          which name symbolicated frames (SPEC.md 6.10)\n"
+    "      --generated FILE    MAP only: the generated JavaScript file MAP describes; its\n"
+    "                          functions, named through the map, are stored (SPEC.md 6.12).\n"
+    "                          A JS input is its own generated file\n"
+    "      --no-generated-function-table\n"
+    "                          leave out the functions of the generated file\n"
     "      --block-size N      tokens per packed block, a power of two 1..4096 (default 64):\n"
     "                          smaller is faster to look up and larger on disk\n"
     "      --root DIR          JS only: the map must lie inside DIR ('..' may not leave it), and\n"
@@ -139,6 +146,7 @@ int run_compile(const ParsedArgs& args, Writer& /*out*/) {
   CompileOptions options;
   options.include_sources_content = !args.has("no-sources-content");
   options.function_table = !args.has("no-function-table");
+  options.generated_function_table = !args.has("no-generated-function-table");
   if (const auto block = args.value("block-size")) {
     const auto n = parse_u32(*block);
     if (!n || *n == 0 || *n > 4096 || (*n & (*n - 1)) != 0) {
@@ -172,7 +180,10 @@ int run_compile(const ParsedArgs& args, Writer& /*out*/) {
   std::string map_note;  // for -v: where the map of a JavaScript input came from
   Result<std::vector<std::uint8_t>> cache = std::vector<std::uint8_t>();
   std::size_t input_size = 0;  // of the map compiled, for -v
+  const auto generated_path = args.value("generated");
+  std::vector<std::uint8_t> generated;  // the code options.generated_code views
   if (is_javascript(map_path, input)) {
+    if (generated_path) usage_error("--generated applies to a MAP input only");
     DiscoverOptions discover;
     if (root) discover.root = *root;
     discover.max_map_bytes = options.max_input_bytes;
@@ -181,6 +192,8 @@ int run_compile(const ParsedArgs& args, Writer& /*out*/) {
     map_note =
         found->inline_map ? "inline " + found->url : found->url + " -> " + found->map_path.string();
     if (found->js_debug_id) map_note += ", //# debugId=" + *found->js_debug_id;
+    options.generated_code =
+        std::string_view(reinterpret_cast<const char*>(input.data()), input.size());
     cache = compile_with_debug_id(found->map_json, found->js_debug_id, options);
     if (!cache) {
       const std::string shown =
@@ -190,6 +203,13 @@ int run_compile(const ParsedArgs& args, Writer& /*out*/) {
     input_size = found->map_json.size();  // sizes below are the map's
   } else {
     if (root) usage_error("--root applies to a JavaScript input only");
+    if (generated_path) {
+      auto g = read_file(*generated_path, options.max_input_bytes);
+      if (!g) fail(message_with_path(g.error(), *generated_path));
+      generated = std::move(g).value();
+      options.generated_code =
+          std::string_view(reinterpret_cast<const char*>(generated.data()), generated.size());
+    }
     input_size = input.size();
     cache = compile_consuming(std::move(input), options);  // frees the input once it is parsed
     if (!cache) fail(shown_map + ": " + cache.error().message);

@@ -22,8 +22,9 @@ constexpr std::string_view kHelp =
     "\n"
     "Print CACHE's header as a JSON object: path, format and semantics versions, file size,\n"
     "counts, block size (tokens per block), the number of original functions recorded (0\n"
-    "without a function table), the map's \"file\" and \"debugId\" (null when absent), the\n"
-    "input hash and the sections (id, name, offset, size, checksum).\n"
+    "without a function table) and of generated functions (0 without a generated-function\n"
+    "table), the map's \"file\" and \"debugId\" (null when absent), the input hash and the\n"
+    "sections (id, name, offset, size, checksum).\n"
     "\n"
     "\"input_hash\" is the XXH3-128 of the source map bytes the cache was compiled from, as 32\n"
     "lowercase hex digits, high 64 bits first (what 'xxhsum -H2 MAP' prints). Section checksums\n"
@@ -82,6 +83,8 @@ void print_json(const Cache& cache, const std::string& path, Writer& out) {
   out.put_u64(info.block_token_count);
   put_key(out, "function_count");
   out.put_u64(cache.function_count());
+  put_key(out, "generated_function_count");
+  out.put_u64(cache.generated_function_count());
   put_key(out, "file");
   put_optional_string(out, info.file);
   put_key(out, "debug_id");

@@ -22,8 +22,8 @@ namespace smcache::cli {
 namespace {
 
 constexpr OptionSpec kOptions[] = {
-    {"cache", 0, true}, {"cache-dir", 0, true}, {"context", 'C', true},
-    {"json", 0, false}, {"prefault", 0, false}, {"debug-id", 0, true},
+    {"cache", 0, true},     {"cache-dir", 0, true}, {"context", 'C', true}, {"json", 0, false},
+    {"prefault", 0, false}, {"debug-id", 0, true},  {"rules", 0, true},
 };
 
 constexpr std::uint32_t kMaxContext = 1000;
@@ -46,10 +46,13 @@ constexpr std::string_view kHelp =
     "                    whole-segment suffix that DIR indexes wins)\n"
     "\n"
     "Function names: the name at a frame's own position names what is called there, so it is\n"
-    "never used. In order, a frame is named by: the innermost function of the original source\n"
-    "around its mapped position (the cache's function table, scanned from sourcesContent at\n"
-    "compile time); the mapping that starts exactly at its caller's position (the next frame);\n"
-    "for 'new X' and 'await f()' call sites, the mapping just after the keyword when\n"
+    "never used. In order, a frame is named by: the map's scopes (ECMA-426) around its\n"
+    "position; the innermost function of the original source around its mapped position (the\n"
+    "cache's function table, scanned from sourcesContent at compile time); the innermost\n"
+    "function of the generated file around its position (the generated-function table, built\n"
+    "when the cache was compiled from the JavaScript file, each function named through the\n"
+    "map); the mapping that starts exactly at its caller's position (the next frame); for\n"
+    "'new X' and 'await f()' call sites, the mapping just after the keyword when\n"
     "sourcesContent shows a direct call. Otherwise the trace's own (minified) name is shown and\n"
     "marked [minified].\n"
     "\n"
@@ -76,9 +79,14 @@ constexpr std::string_view kHelp =
     "                      \"unresolved_detail\", \"source\", \"line\", \"column\", \"function\",\n"
     "                      \"display_function\", \"function_rule\"} plus, with --context,\n"
     "                      \"pre_context\", \"context_line\", \"post_context\"; function_rule is\n"
-    "                      scopes, original-function, caller-call-site,\n"
-    "                      caller-call-site-next-token, minified, as-printed (unresolved\n"
-    "                      frames) or none\n"
+    "                      scopes, original-function, generated-function,\n"
+    "                      caller-call-site, caller-call-site-next-token, minified,\n"
+    "                      as-printed (unresolved frames) or none\n"
+    "      --rules LIST    name frames with these rules only (comma-separated, in any order;\n"
+    "                      they are still tried in the order above): scopes,\n"
+    "                      original-function, generated-function, caller-call-site,\n"
+    "                      caller-call-site-next-token, minified; default all. To measure\n"
+    "                      one rule alone: a frame no listed rule names gets no name\n"
     "      --debug-id URL=ID\n"
     "                      with --cache-dir: frames of the script URL (exactly as the trace\n"
     "                      prints it, or without its ?query and #fragment) are resolved by the\n"
@@ -132,6 +140,24 @@ int run_symbolicate(const ParsedArgs& args, Writer& out) {
       usage_error("--context must be an integer 0..1000, got '" + *c + "'");
     options.include_context = true;
     options.context_lines = *n;
+  }
+  if (const auto list = args.value("rules")) {
+    options.function_rules = 0;
+    std::string_view rest = *list;
+    while (true) {
+      const std::size_t comma = rest.find(',');
+      const std::string_view name = rest.substr(0, comma);
+      FunctionRule rule = FunctionRule::none;
+      if (!function_rule_from_name(name, rule) || rule == FunctionRule::none ||
+          rule == FunctionRule::as_printed) {
+        usage_error("--rules: unknown rule '" + std::string(name) +
+                    "' (scopes, original-function, generated-function, caller-call-site, "
+                    "caller-call-site-next-token, minified)");
+      }
+      options.function_rules |= function_rule_bit(rule);
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
   }
   const bool json = args.has("json");
 

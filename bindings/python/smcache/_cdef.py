@@ -53,6 +53,7 @@ typedef struct smcache_compile_options {
 } smcache_compile_options;
 
 #define SMCACHE_COMPILE_NO_FUNCTION_TABLE 0x1u
+#define SMCACHE_COMPILE_NO_GENERATED_FUNCTION_TABLE 0x2u
 
 typedef struct smcache_token {
   uint32_t generated_line;
@@ -211,7 +212,8 @@ enum smcache_function_rule {
   SMCACHE_FUNCTION_MINIFIED = 3,
   SMCACHE_FUNCTION_AS_PRINTED = 4,
   SMCACHE_FUNCTION_ORIGINAL_FUNCTION = 5,
-  SMCACHE_FUNCTION_SCOPES = 6
+  SMCACHE_FUNCTION_SCOPES = 6,
+  SMCACHE_FUNCTION_GENERATED_FUNCTION = 7
 };
 
 enum smcache_unresolved_reason {

@@ -155,11 +155,13 @@ def _fspath(path: PathLike) -> bytes:
 
 def _options(include_sources_content: bool, block_token_count: int,
              max_input_bytes: Optional[int], max_tokens: Optional[int],
-             function_table: bool = True):
+             function_table: bool = True, generated_function_table: bool = True):
     opts = ffi.new("smcache_compile_options *")
     lib.smcache_compile_options_init(opts)
     opts.include_sources_content = 1 if include_sources_content else 0
-    opts.flags = 0 if function_table else lib.SMCACHE_COMPILE_NO_FUNCTION_TABLE
+    opts.flags = ((0 if function_table else lib.SMCACHE_COMPILE_NO_FUNCTION_TABLE) |
+                  (0 if generated_function_table
+                   else lib.SMCACHE_COMPILE_NO_GENERATED_FUNCTION_TABLE))
     opts.block_token_count = block_token_count
     if max_input_bytes is not None:
         opts.max_input_bytes = max_input_bytes
@@ -171,7 +173,9 @@ def _options(include_sources_content: bool, block_token_count: int,
 def compile(map_bytes: Union[bytes, bytearray, memoryview, str], *,
             include_sources_content: bool = True, block_token_count: int = 64,
             max_input_bytes: Optional[int] = None, max_tokens: Optional[int] = None,
-            function_table: bool = True) -> bytes:
+            function_table: bool = True,
+            generated: Optional[Union[Buffer, str]] = None,
+            generated_function_table: bool = True) -> bytes:
     """Compiles a JSON source map (regular or index map, ECMA-426) and returns the cache bytes.
 
     ``map_bytes`` is the map's JSON text (``str`` is encoded as UTF-8). Deterministic: the same
@@ -183,7 +187,18 @@ def compile(map_bytes: Union[bytes, bytearray, memoryview, str], *,
     look up and larger on disk), ``max_input_bytes`` and ``max_tokens`` (limits for untrusted
     input; defaults 2 GiB and 500 million), ``function_table`` (record the original functions
     found in sourcesContent, which name symbolicated frames; SPEC.md §6.10).
+
+    ``generated`` is the generated (minified) JavaScript file the map describes, when known: its
+    functions, named through the map, are stored too (the generated-function table, SPEC.md
+    §6.12; ``generated_function_table=False`` leaves it out), which names frames even when the
+    map has no sourcesContent. It is compiled as :func:`compile_js` with ``map_bytes``: the
+    file's ``//# debugId=`` comment counts too.
     """
+    if generated is not None:
+        return compile_js(generated, map_bytes, include_sources_content=include_sources_content,
+                          block_token_count=block_token_count, max_input_bytes=max_input_bytes,
+                          max_tokens=max_tokens, function_table=function_table,
+                          generated_function_table=generated_function_table)
     if isinstance(map_bytes, str):
         map_bytes = map_bytes.encode("utf-8")
     src = ffi.from_buffer("uint8_t[]", map_bytes)
@@ -233,7 +248,8 @@ def compile_js(js_bytes: Union[Buffer, str], map_bytes: Optional[Union[Buffer, s
                js_path: Optional[PathLike] = None, root: Optional[PathLike] = None,
                load_map: Optional[Callable[[str], Union[Buffer, str]]] = None,
                include_sources_content: bool = True, block_token_count: int = 64,
-               max_input_bytes: Optional[int] = None, max_tokens: Optional[int] = None) -> bytes:
+               max_input_bytes: Optional[int] = None, max_tokens: Optional[int] = None,
+               function_table: bool = True, generated_function_table: bool = True) -> bytes:
     """Compiles the source map of a generated (minified) JavaScript file and returns the cache
     bytes, as ``smcache compile app.min.js`` does, without temporary files (for upload handlers).
 
@@ -253,7 +269,8 @@ def compile_js(js_bytes: Union[Buffer, str], map_bytes: Optional[Union[Buffer, s
     Debug ID: a map without a valid ``debugId`` gets the file's ``//# debugId=``; when both are
     present they must be the same UUID (else :class:`InvalidSourceMap`, field ``debugId``). The
     cache's input hash is the map's. Other options as :func:`compile` (``max_input_bytes`` also
-    bounds the map read or decoded).
+    bounds the map read or decoded). The file's functions, named through the map, make the
+    generated-function table (SPEC.md §6.12) unless ``generated_function_table`` is False.
 
     Raises :class:`InvalidSourceMap` (bad map, limit exceeded), ``ValueError`` (no
     ``sourceMappingURL``, a malformed ``data:`` URL, a refused path or URL), :class:`OSError`
@@ -268,7 +285,8 @@ def compile_js(js_bytes: Union[Buffer, str], map_bytes: Optional[Union[Buffer, s
             map_bytes = load_map(url)
             if map_bytes is None:
                 raise ValueError(f"load_map returned None for sourceMappingURL {url!r}")
-    opts = _options(include_sources_content, block_token_count, max_input_bytes, max_tokens)
+    opts = _options(include_sources_content, block_token_count, max_input_bytes, max_tokens,
+                    function_table, generated_function_table)
     out = ffi.new("uint8_t **")
     out_len = ffi.new("size_t *")
     if map_bytes is None:

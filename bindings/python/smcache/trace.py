@@ -31,7 +31,8 @@ def _names(fn, count: int) -> tuple:
 
 
 # Index -> name, from the library itself (the names `smcache symbolicate --json` prints).
-_FUNCTION_RULES = _names(lib.smcache_function_rule_name, lib.SMCACHE_FUNCTION_SCOPES + 1)
+_FUNCTION_RULES = _names(lib.smcache_function_rule_name,
+                         lib.SMCACHE_FUNCTION_GENERATED_FUNCTION + 1)
 _UNRESOLVED_REASONS = _names(lib.smcache_unresolved_reason_name,
                              lib.SMCACHE_UNRESOLVED_NO_MAPPING + 1)
 
@@ -111,8 +112,10 @@ class Frame:
     ``function`` it is in. ``function_rule`` says where that name came from: ``"scopes"`` (the
     map's own ECMA-426 scopes, from the cache's scope ranges around the generated position),
     ``"original-function"`` (the innermost function of the original source around the mapped
-    position, from the cache's function table), ``"caller-call-site"`` or ``"caller-call-site-next-token"`` (the caller's call site in the
-    source map), ``"minified"`` (no caller named it: the trace's own, minified name, and
+    position, from the cache's function table), ``"generated-function"`` (the innermost function
+    of the generated file around the generated position, named through the map; the cache was
+    compiled with the minified file), ``"caller-call-site"`` or
+    ``"caller-call-site-next-token"`` (the caller's call site in the source map), ``"minified"`` (no caller named it: the trace's own, minified name, and
     ``minified`` is True), ``"as-printed"`` (an unresolved frame keeps its printed name) or
     ``"none"``. An unresolved frame is kept with ``unresolved_reason``: ``"native"``,
     ``"no-position"``, ``"no-column"``, ``"no-cache"``, ``"cache-error"`` (see

@@ -278,7 +278,9 @@ TEST(CTraceNames, RuleAndReasonNames) {
   EXPECT_STREQ(smcache_function_rule_name(SMCACHE_FUNCTION_AS_PRINTED), "as-printed");
   EXPECT_STREQ(smcache_function_rule_name(SMCACHE_FUNCTION_ORIGINAL_FUNCTION), "original-function");
   EXPECT_STREQ(smcache_function_rule_name(SMCACHE_FUNCTION_SCOPES), "scopes");
-  EXPECT_STREQ(smcache_function_rule_name(7), "unknown");
+  EXPECT_STREQ(smcache_function_rule_name(SMCACHE_FUNCTION_GENERATED_FUNCTION),
+               "generated-function");
+  EXPECT_STREQ(smcache_function_rule_name(8), "unknown");
   EXPECT_STREQ(smcache_function_rule_name(-1), "unknown");
   EXPECT_STREQ(smcache_unresolved_reason_name(SMCACHE_UNRESOLVED_NONE), "none");
   EXPECT_STREQ(smcache_unresolved_reason_name(SMCACHE_UNRESOLVED_NATIVE), "native");
@@ -604,13 +606,17 @@ TEST_F(CCacheDir, ErrorsInTheDirectory) {
 namespace {
 
 int32_t compile_js(std::string_view js, const std::string* map, const char* js_path,
-                   const char* root, std::vector<uint8_t>* out, smcache_error* err) {
+                   const char* root, std::vector<uint8_t>* out, smcache_error* err,
+                   uint32_t flags = 0) {
   uint8_t* bytes = nullptr;
   size_t len = 0;
+  smcache_compile_options options;
+  smcache_compile_options_init(&options);
+  options.flags = flags;
   const int32_t rc = smcache_compile_js(
       reinterpret_cast<const uint8_t*>(js.data()), js.size(),
       map == nullptr ? nullptr : reinterpret_cast<const uint8_t*>(map->data()),
-      map == nullptr ? 0 : map->size(), js_path, root, nullptr, &bytes, &len, err);
+      map == nullptr ? 0 : map->size(), js_path, root, &options, &bytes, &len, err);
   if (rc == 0) out->assign(bytes, bytes + len);
   smcache_bytes_free(bytes);
   return rc;
@@ -654,9 +660,15 @@ TEST(CCompileJs, MapBytesGiven) {
   const std::string map(kMap);
   std::vector<uint8_t> out;
   smcache_error err{};
-  // No sourceMappingURL needed when the map is given: the result is compile()'s.
-  ASSERT_EQ(compile_js(kJs, &map, nullptr, nullptr, &out, &err), 0) << err.message;
+  // No sourceMappingURL needed when the map is given: the result is compile()'s, plus the
+  // generated-function table (the functions a and b of the JavaScript file).
+  ASSERT_EQ(compile_js(kJs, &map, nullptr, nullptr, &out, &err,
+                       SMCACHE_COMPILE_NO_GENERATED_FUNCTION_TABLE),
+            0)
+      << err.message;
   EXPECT_EQ(out, compile_ok(kMap, 0));
+  ASSERT_EQ(compile_js(kJs, &map, nullptr, nullptr, &out, &err), 0) << err.message;
+  EXPECT_GT(out.size(), compile_ok(kMap, 0).size());
   EXPECT_EQ(debug_id_of(out), "");
   // A debugId comment in the JS becomes the cache's.
   const std::string js = std::string(kJs) + "//# debugId=85314830-023f-4cf1-a267-535f4e37bb17\n";
@@ -682,7 +694,10 @@ TEST(CCompileJs, RelativeMapPathResolvesAgainstJsPath) {
   const std::string js_path = (dir.path() / "static" / "app.min.js").string();  // need not exist
   std::vector<uint8_t> out;
   smcache_error err{};
-  ASSERT_EQ(compile_js(js, nullptr, js_path.c_str(), nullptr, &out, &err), 0) << err.message;
+  ASSERT_EQ(compile_js(js, nullptr, js_path.c_str(), nullptr, &out, &err,
+                       SMCACHE_COMPILE_NO_GENERATED_FUNCTION_TABLE),
+            0)
+      << err.message;
   EXPECT_EQ(out, compile_ok(kMap, 0));
   // Confined to a root: inside is fine, outside is refused.
   const std::string root = dir.path().string();

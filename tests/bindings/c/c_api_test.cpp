@@ -222,7 +222,7 @@ TEST(CApiCompile, RejectsBadOptions) {
   EXPECT_EQ(err.code, SMCACHE_E_INVALID_ARGUMENT);
 
   smcache_compile_options_init(&o);
-  o.flags = 0x2;  // an unknown flag bit
+  o.flags = 0x4;  // an unknown flag bit
   EXPECT_EQ(smcache_compile(map, kMap.size(), &o, &out, &len, &err), -1);
   EXPECT_EQ(err.code, SMCACHE_E_INVALID_ARGUMENT);
 

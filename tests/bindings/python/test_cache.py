@@ -149,7 +149,7 @@ def test_info(cache, sample_cache_bytes):
     info = cache.info()
     # The sample has no original functions: a 1.0 file (SPEC 4.2), read by a 1.2 library.
     assert info.format_version == (1, 0)
-    assert smcache.FORMAT_VERSION == (1, 2)
+    assert smcache.FORMAT_VERSION == (1, 3)
     assert info.file_size == len(sample_cache_bytes)
     assert (info.generated_line_count, info.token_count, info.source_count) == (5, 7, 3)
     assert info.name_count == 2

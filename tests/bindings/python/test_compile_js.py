@@ -16,6 +16,10 @@ JS = (EXAMPLE / "app.min.js").read_bytes()  # ends with //# sourceMappingURL=app
 MAP = (EXAMPLE / "app.min.js.map").read_bytes()
 BARE_JS = JS[:JS.rindex(b"//# sourceMappingURL=")]  # the bundle without its comment
 DEBUG_ID = "85314830-023f-4cf1-a267-535f4e37bb17"
+# The map compiled with the bundle as its generated code: what compile_js() gives (the bundle's
+# functions, named through the map, make the generated-function table; its trailing comments do
+# not change them).
+WITH_TABLE = smcache.compile(MAP, generated=BARE_JS)
 
 
 def with_comments(*lines: str) -> bytes:
@@ -29,13 +33,13 @@ def inline(map_bytes: bytes) -> str:
 
 def test_inline_data_url_map():
     cache = smcache.compile_js(with_comments(inline(MAP)))
-    assert cache == smcache.compile(MAP)  # the decoded map is MAP: same input hash, same bytes
+    assert cache == WITH_TABLE  # the decoded map is MAP: same input hash, same bytes
     with smcache.Cache.from_bytes(cache) as c:
         assert c.lookup(0, 151).source == "../src/validation.js"
     # Percent-encoded instead of base64, and a str instead of bytes.
     js = (BARE_JS.decode() + "//# sourceMappingURL=data:application/json,"
           + urllib.parse.quote(MAP.decode()) + "\n")
-    assert smcache.compile_js(js) == smcache.compile(MAP)
+    assert smcache.compile_js(js) == WITH_TABLE
 
 
 def test_relative_map_path_against_js_path(tmp_path):
@@ -43,8 +47,8 @@ def test_relative_map_path_against_js_path(tmp_path):
     (tmp_path / "maps" / "app.map").write_bytes(MAP)
     js = with_comments("//# sourceMappingURL=../maps/app.map?v=3")
     js_path = tmp_path / "static" / "app.min.js"  # need not exist: only its directory counts
-    assert smcache.compile_js(js, js_path=js_path) == smcache.compile(MAP)
-    assert smcache.compile_js(js, js_path=str(js_path), root=tmp_path) == smcache.compile(MAP)
+    assert smcache.compile_js(js, js_path=js_path) == WITH_TABLE
+    assert smcache.compile_js(js, js_path=str(js_path), root=tmp_path) == WITH_TABLE
     # Confined to a root that the map is outside of.
     with pytest.raises(ValueError):
         smcache.compile_js(js, js_path=js_path, root=tmp_path / "static")
@@ -63,10 +67,10 @@ def test_load_map_callable():
         return MAP
 
     js = with_comments("//# sourceMappingURL=app.min.js.map?build=7")
-    assert smcache.compile_js(js, load_map=load) == smcache.compile(MAP)
+    assert smcache.compile_js(js, load_map=load) == WITH_TABLE
     assert urls == ["app.min.js.map?build=7"]  # the URL as written
     # Inline maps never reach the loader.
-    assert smcache.compile_js(with_comments(inline(MAP)), load_map=load) == smcache.compile(MAP)
+    assert smcache.compile_js(with_comments(inline(MAP)), load_map=load) == WITH_TABLE
     assert len(urls) == 1
     with pytest.raises(ValueError, match="load_map returned None"):
         smcache.compile_js(js, load_map=lambda url: None)
@@ -76,7 +80,7 @@ def test_load_map_callable():
 
 def test_map_bytes_given_and_debug_id():
     # With the map given, the file needs no sourceMappingURL; its debugId comment is used.
-    assert smcache.compile_js(BARE_JS, MAP) == smcache.compile(MAP)
+    assert smcache.compile_js(BARE_JS, MAP) == WITH_TABLE
     cache = smcache.compile_js(with_comments(f"//# debugId={DEBUG_ID}"), MAP)
     with smcache.Cache.from_bytes(cache) as c:
         assert c.info().debug_id == DEBUG_ID
@@ -132,3 +136,15 @@ def test_same_bytes_as_the_cli(tmp_path):
     assert smcache.compile_js(JS, js_path=EXAMPLE / "app.min.js") == out.read_bytes()
     # In an upload handler: the JS bytes and the map bytes, no paths at all.
     assert smcache.compile_js(JS, MAP) == out.read_bytes()
+
+
+def test_generated_function_table():
+    # compile(map, generated=js) is compile_js(js, map); without the code there is no table, and
+    # turning it off gives compile(map)'s bytes.
+    plain = smcache.compile(MAP)
+    assert WITH_TABLE != plain and len(WITH_TABLE) > len(plain)
+    assert smcache.compile(MAP, generated=BARE_JS.decode()) == WITH_TABLE
+    assert smcache.compile_js(BARE_JS, MAP, generated_function_table=False) == plain
+    assert smcache.compile(MAP, generated=BARE_JS, generated_function_table=False) == plain
+    with smcache.Cache.from_bytes(WITH_TABLE) as c:
+        assert c.info().format_version == (1, 3)

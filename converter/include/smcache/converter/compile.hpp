@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,16 @@ struct CompileOptions {
   // names (the `functions` section, SPEC.md §6.10), so that a stack frame can be named by the
   // original function it is in. A map without content or without functions gets no section.
   bool function_table = true;
+  // The generated (minified) JavaScript file the map describes, when it is known (`smcache
+  // compile bundle.js`, `warm`): it is scanned for its functions and each is named through the
+  // map (the `generated_functions` section, SPEC.md §6.12), so that a frame can be named by the
+  // generated function it is in even without sourcesContent. The view must stay valid during
+  // compile(). Empty (nullopt): no generated-function table.
+  std::optional<std::string_view> generated_code;
+  // Build the generated-function table when generated_code is given.
+  bool generated_function_table = true;
+  // A larger generated file is not scanned (a warning says so); the compile goes on without it.
+  std::uint64_t max_generated_bytes = std::uint64_t{256} << 20;  // 256 MiB
   // Called once per warning, in input order, on the calling thread, before compile() returns: a
   // problem that does not stop the compile, such as a `scopes` field that does not decode (the
   // scope data is then left out). The message is lower case, names the field and position, and

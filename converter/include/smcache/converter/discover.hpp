@@ -98,7 +98,9 @@ Result<std::vector<std::uint8_t>> compile_with_debug_id(std::span<const std::uin
                                                         std::optional<std::string_view> js_debug_id,
                                                         const CompileOptions& options = {});
 
-// Upload-handler entry points: bytes in, cache bytes out, no file touched.
+// Upload-handler entry points: bytes in, cache bytes out, no file touched. The JavaScript file
+// is the generated code of CompileOptions::generated_code (unless that is already set): its
+// functions go into the generated-function table.
 //
 // With the map given: the JavaScript file only contributes its `//# debugId=` comment (it needs
 // no sourceMappingURL comment).

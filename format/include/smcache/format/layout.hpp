@@ -20,14 +20,16 @@ namespace smcache::format {
 // ---------------------------------------------------------------------------------------------
 inline constexpr std::uint16_t kFormatMajor = 1;  // R-HDR-2: a reader refuses any other major
 // Additive changes only. 1.1 added the optional `functions` section (id 9), 1.2 the optional
-// `scope_ranges` section (id 10). A writer records the lowest minor that defines everything in its
-// file: 2 with `scope_ranges`, else 1 with `functions`, else 0.
-inline constexpr std::uint16_t kFormatMinor = 2;
+// `scope_ranges` section (id 10), 1.3 the optional `generated_functions` section (id 11). A writer
+// records the lowest minor that defines everything in its file: 3 with `generated_functions`,
+// else 2 with `scope_ranges`, else 1 with `functions`, else 0.
+inline constexpr std::uint16_t kFormatMinor = 3;
 // Bumped when the converter's output for the same input changes meaning while the layout stays
 // (a fixed bug in sourceRoot joining, say). Readers ignore it; `warm` recompiles older caches.
 // 2: the converter writes the `functions` section (original function ranges and names).
 // 3: the converter writes the `scope_ranges` section (the map's ECMA-426 generated ranges).
-inline constexpr std::uint32_t kSemanticsVersion = 3;
+// 4: the converter writes the `generated_functions` section when it is given the generated code.
+inline constexpr std::uint32_t kSemanticsVersion = 4;
 
 // R-HDR-1: 89 'S' 'M' 'C' CR LF ^Z LF. Non-ASCII first byte, CR LF and ^Z catch text-mode
 // copies and `file`-style sniffing (the PNG trick).
@@ -43,11 +45,14 @@ inline constexpr std::uint32_t kMaxBlockTokenCount = 4096;
 inline constexpr std::uint32_t kTokenDataPadding = 8;  // zero bytes after the last block (R-TOK-5)
 inline constexpr std::uint32_t kMaxFieldWidth = 32;    // bits
 
-// Feature bits (SPEC §4.6, §10.2). None are required; 1.1 and 1.2 define one optional bit each.
+// Feature bits (SPEC §4.6, §10.2). None are required; 1.1, 1.2 and 1.3 define one optional bit
+// each.
 inline constexpr std::uint32_t kFeatureFunctions = 1u << 0;    // optional: the file has `functions`
 inline constexpr std::uint32_t kFeatureScopeRanges = 1u << 1;  // optional: has `scope_ranges`
+inline constexpr std::uint32_t kFeatureGeneratedFunctions = 1u << 2;  // has `generated_functions`
 inline constexpr std::uint32_t kKnownRequiredFeatures = 0;
-inline constexpr std::uint32_t kKnownOptionalFeatures = kFeatureFunctions | kFeatureScopeRanges;
+inline constexpr std::uint32_t kKnownOptionalFeatures =
+    kFeatureFunctions | kFeatureScopeRanges | kFeatureGeneratedFunctions;
 
 // ---------------------------------------------------------------------------------------------
 // Header (SPEC §4), 128 bytes at offset 0
@@ -102,6 +107,8 @@ enum class SectionId : std::uint32_t {
   token_data = 8,          // bit-packed token fields, then kTokenDataPadding zero bytes
   functions = 9,           // optional (1.1): function_count x FunctionRecord
   scope_ranges = 10,       // optional (1.2): scope_range_count x ScopeRangeRecord
+  // optional (1.3): generated_function_count x GeneratedFunctionRecord
+  generated_functions = 11,
 };
 inline constexpr std::uint32_t kRequiredSectionCount = 8;  // ids 1..8 must all be present
 
@@ -127,6 +134,8 @@ constexpr std::string_view section_name(std::uint32_t id) noexcept {
       return "functions";
     case 10:
       return "scope_ranges";
+    case 11:
+      return "generated_functions";
     default:
       return "unknown";
   }
@@ -261,6 +270,31 @@ static_assert(std::is_trivially_copyable_v<ScopeRangeRecord>);
 // Nesting depth of scope range records (a top-level record has depth 1). Bounds the parent walk
 // of a lookup (R-SCP-5).
 inline constexpr std::uint32_t kMaxScopeRangeDepth = 64;
+
+// ---------------------------------------------------------------------------------------------
+// generated_functions (SPEC §6.12, format 1.3, optional): the functions of the generated
+// (minified) file, found by scanning it when the file is compiled, as ranges of generated
+// positions sorted by start, an enclosing record before the records it contains; each names its
+// innermost enclosing record. The name is resolved through the map when the file is written (the
+// map's name at the function's identifier), never the minified one.
+// ---------------------------------------------------------------------------------------------
+struct GeneratedFunctionRecord {
+  std::uint32_t start_line;         // 0-based generated line of the function's first character
+  std::uint32_t start_column;       // 0-based, UTF-16 code units
+  std::uint32_t end_line;           // just past its last character: [start, end) is the range
+  std::uint32_t end_column;         //   (end exclusive), start < end
+  std::uint32_t name_string_index;  // the original name, or kNone (anonymous or not resolved)
+  std::uint32_t parent;             // record index of the innermost enclosing function, < own
+                                    //   index; kNone at top level
+  std::uint32_t reserved0;          // zero
+  std::uint32_t reserved1;          // zero
+};
+static_assert(sizeof(GeneratedFunctionRecord) == 32);
+static_assert(offsetof(GeneratedFunctionRecord, name_string_index) == 16);
+static_assert(std::is_trivially_copyable_v<GeneratedFunctionRecord>);
+// Nesting depth of generated function records (a top-level record has depth 1). Bounds the parent
+// walk of a lookup (R-GFN-5).
+inline constexpr std::uint32_t kMaxGeneratedFunctionDepth = 64;
 
 // ---------------------------------------------------------------------------------------------
 // Little-endian loads and stores: memcpy (any alignment), plus a byte swap on big-endian hosts.
@@ -470,6 +504,25 @@ inline void store_scope_range_record(std::uint8_t* p, const ScopeRangeRecord& r)
   store_le(p + 28, r.call_site_line);
   store_le(p + 32, r.call_site_column);
   store_le(p + 36, r.flags);
+}
+
+inline GeneratedFunctionRecord load_generated_function_record(const std::uint8_t* p) noexcept {
+  return GeneratedFunctionRecord{load_le<std::uint32_t>(p),      load_le<std::uint32_t>(p + 4),
+                                 load_le<std::uint32_t>(p + 8),  load_le<std::uint32_t>(p + 12),
+                                 load_le<std::uint32_t>(p + 16), load_le<std::uint32_t>(p + 20),
+                                 load_le<std::uint32_t>(p + 24), load_le<std::uint32_t>(p + 28)};
+}
+
+inline void store_generated_function_record(std::uint8_t* p,
+                                            const GeneratedFunctionRecord& r) noexcept {
+  store_le(p, r.start_line);
+  store_le(p + 4, r.start_column);
+  store_le(p + 8, r.end_line);
+  store_le(p + 12, r.end_column);
+  store_le(p + 16, r.name_string_index);
+  store_le(p + 20, r.parent);
+  store_le(p + 24, r.reserved0);
+  store_le(p + 28, r.reserved1);
 }
 
 }  // namespace smcache::format

@@ -87,6 +87,17 @@ struct ScopeRange {
   bool is_inlined() const noexcept { return call_site_source_index != format::kNone; }
 };
 
+// A function of the generated (minified) file (the `generated_functions` section, format 1.3,
+// SPEC §6.12): a range of generated positions [start, end), 0-based, columns in UTF-16 code
+// units, and the original name the converter resolved for it through the map.
+struct GeneratedFunction {
+  std::uint32_t index = 0;  // record index, for generated_function(index)
+  std::uint32_t start_line = 0, start_column = 0;
+  std::uint32_t end_line = 0, end_column = 0;
+  std::optional<std::string_view> name;  // nullopt: anonymous, or no name resolved through the map
+  std::uint32_t parent = format::kNone;  // record index of the enclosing function, or kNone
+};
+
 struct CacheInfo {
   std::uint16_t format_major = 0, format_minor = 0;
   std::uint32_t semantics_version = 0;
@@ -186,12 +197,25 @@ class Cache {
   // not less than range.index (R-SCP-4 at use: a chain always ends). No allocation.
   std::optional<ScopeRange> parent_scope_range(const ScopeRange& range) const noexcept;
 
+  // Functions of the generated file (SPEC §6.12); 0 when the file has none (compiled without
+  // the generated code, an older file, or a generated file the converter could not scan).
+  std::uint32_t generated_function_count() const noexcept;
+  // Record `index`; nullopt when index >= generated_function_count() or its name is unreadable.
+  std::optional<GeneratedFunction> generated_function(std::uint32_t index) const noexcept;
+  // The innermost generated function whose range contains generated (line, column), both 0-based,
+  // column in UTF-16 code units; nullopt when none does, the file has no table, or the records
+  // read are corrupt. Its enclosing functions: generated_function(parent) while parent < index.
+  // O(log generated_function_count + 64), no allocation.
+  std::optional<GeneratedFunction> generated_function_at(std::uint32_t line,
+                                                         std::uint32_t column) const noexcept;
+
   CacheInfo info() const noexcept;
   std::span<const SectionView> sections() const noexcept;
   std::span<const std::uint8_t> bytes() const noexcept;
 
   // Every checksum and every cross-reference (line index monotone, columns sorted, indices in
-  // range, string offsets monotone, function records sorted and nested). O(file size). Errors:
+  // range, string offsets monotone, function, scope range and generated function records sorted
+  // and nested). O(file size). Errors:
   // checksum_mismatch, corrupt.
   Result<Ok> verify() const;
 

@@ -26,7 +26,15 @@
 //      mapped position, from the cache's function table (SPEC §6.10: the converter scans
 //      sourcesContent for function ranges and their names). Anonymous functions read
 //      "<anonymous>". Used whenever the table has a function there; top-level code, sources
-//      without content and caches without a table fall through to the caller rules:
+//      without content and caches without a table fall through:
+//   7. generated-function: the innermost function of the GENERATED file around the frame's
+//      generated position, from the cache's generated-function table (SPEC §6.12: compiled with
+//      the minified file, whose functions the converter finds and names through the map: the
+//      map's name at the function's identifier, or the original identifier there). Only a
+//      function with a name counts: anonymous or unresolved ones fall through to the caller
+//      rules. Not a guess: the name is the map's, but it is the name of the binding or key the
+//      function was given (`const f = () => ...` is f), and a function the bundler inlined into
+//      another is named by the one it was inlined into.
 //   1. caller-call-site: the frame below in the trace (frame i+1, the caller) stopped at the call
 //      that entered frame i. If a mapping of the same cache starts EXACTLY at the caller's
 //      generated position and has a name, that name is frame i's function. A mapping that merely
@@ -44,7 +52,8 @@
 // The caller must be the next line of the trace and a frame (a text line such as "... 6 lines
 // matching cause stack trace ..." breaks the chain), resolved through the same cache, with its
 // own position (not native, not an eval frame, whose printed position is the eval call).
-// Issue 8 adds scope-based rules; FunctionRule leaves room for them.
+// The rules are tried in the order s, 0, 7, 1, 2, 3; SymbolicateOptions::function_rules turns
+// single rules off (to measure each one alone).
 //
 // INLINED FRAMES. A minifier that inlines a call (swc's compress) leaves one engine frame where
 // the original program had several. When rule s names a frame and ranges on the chain around its
@@ -87,11 +96,12 @@ enum class FunctionRule : std::uint8_t {
   as_printed = 4,                   // an unresolved frame: its name exactly as the trace printed it
   original_function = 5,            // the innermost original function enclosing the mapped position
   scopes = 6,                       // the map's `scopes`: the function of the innermost range
-  // 7.. reserved (generated-function table).
+  generated_function = 7,  // the innermost generated function (named through the map) around the
+                           // frame's generated position
 };
 
 // "none", "caller-call-site", "caller-call-site-next-token", "minified", "as-printed",
-// "original-function", "scopes".
+// "original-function", "scopes", "generated-function".
 inline std::string_view function_rule_name(FunctionRule rule) noexcept {
   switch (rule) {
     case FunctionRule::none:
@@ -108,8 +118,27 @@ inline std::string_view function_rule_name(FunctionRule rule) noexcept {
       return "original-function";
     case FunctionRule::scopes:
       return "scopes";
+    case FunctionRule::generated_function:
+      return "generated-function";
   }
   return "unknown";
+}
+
+// The bit of `rule` in SymbolicateOptions::function_rules.
+constexpr std::uint32_t function_rule_bit(FunctionRule rule) noexcept {
+  return std::uint32_t{1} << static_cast<std::uint32_t>(rule);
+}
+inline constexpr std::uint32_t kAllFunctionRules = 0xFFFFFFFFu;
+
+// The rule named `name` (function_rule_name's spelling); false for an unknown name.
+inline bool function_rule_from_name(std::string_view name, FunctionRule& rule) noexcept {
+  for (std::uint8_t v = 0; v <= static_cast<std::uint8_t>(FunctionRule::generated_function); ++v) {
+    if (function_rule_name(static_cast<FunctionRule>(v)) == name) {
+      rule = static_cast<FunctionRule>(v);
+      return true;
+    }
+  }
+  return false;
 }
 
 // Why a frame was not mapped. Values are stable.
@@ -177,6 +206,11 @@ struct CacheResolution {
 struct SymbolicateOptions {
   bool include_context = false;     // fill SymbolicatedFrame::context
   std::uint32_t context_lines = 0;  // lines before and after the frame's line
+  // The naming rules tried, function_rule_bit(rule) each (default: all). A rule whose bit is
+  // clear is skipped: scopes, original_function, generated_function, caller_call_site,
+  // caller_call_site_next_token, minified (without it, a frame no rule names gets no name).
+  // as_printed and none are not rules that can be turned off. For measuring rules one by one.
+  std::uint32_t function_rules = kAllFunctionRules;
 };
 
 // A frame that inlining removed from the engine's trace (see INLINED FRAMES above): the call
@@ -390,10 +424,27 @@ inline bool name_from_function_table(SymbolicatedFrame& f) noexcept {
   return true;
 }
 
-// Names frame `i` of `out` (resolved) from its caller, out[i + 1].
-inline void name_from_caller(std::vector<SymbolicatedFrame>& out, std::size_t i) {
+// Rule 7: names a resolved frame from the generated-function table at its generated position;
+// false when no function there has a name.
+inline bool name_from_generated_function(SymbolicatedFrame& f) noexcept {
+  const auto g = f.cache->generated_function_at(f.frame.line, f.frame.column);
+  if (!g || !g->name || g->name->empty()) return false;
+  f.function = *g->name;
+  f.function_rule = FunctionRule::generated_function;
+  return true;
+}
+
+// Names frame `i` of `out` (resolved) from its caller, out[i + 1]; `rules` as
+// SymbolicateOptions::function_rules.
+inline void name_from_caller(std::vector<SymbolicatedFrame>& out, std::size_t i,
+                             std::uint32_t rules = kAllFunctionRules) {
   SymbolicatedFrame& f = out[i];
-  const auto fall_back = [&f] {
+  const auto fall_back = [&f, rules] {
+    if ((rules & function_rule_bit(FunctionRule::minified)) == 0) {
+      f.function = {};
+      f.function_rule = FunctionRule::none;
+      return;
+    }
     f.function = f.frame.function;
     f.function_rule = f.function.empty() ? FunctionRule::none : FunctionRule::minified;
   };
@@ -409,6 +460,7 @@ inline void name_from_caller(std::vector<SymbolicatedFrame>& out, std::size_t i)
   const auto at = exact_token(cache, line, column);
   if (!at) return fall_back();
   if (at->name && !at->name->empty()) {
+    if ((rules & function_rule_bit(FunctionRule::caller_call_site)) == 0) return fall_back();
     f.function = *at->name;
     f.function_rule = FunctionRule::caller_call_site;
     return;
@@ -419,6 +471,9 @@ inline void name_from_caller(std::vector<SymbolicatedFrame>& out, std::size_t i)
   } else if (caller.frame.is_async) {
     keyword = "await";
   } else {
+    return fall_back();
+  }
+  if ((rules & function_rule_bit(FunctionRule::caller_call_site_next_token)) == 0) {
     return fall_back();
   }
   const auto next = next_token(cache, line, column);
@@ -491,8 +546,14 @@ std::vector<SymbolicatedFrame> symbolicate(std::span<const TraceLine> lines, Res
   for (std::size_t i = 0; i < out.size(); ++i) {
     SymbolicatedFrame& f = out[i];
     if (!f.is_frame || !f.resolved) continue;
-    const bool by_scopes = name_from_scopes(f) && scope_name_fits_source(f);
-    if (!by_scopes && !name_from_function_table(f)) name_from_caller(out, i);
+    const std::uint32_t rules = options.function_rules;
+    const auto on = [rules](FunctionRule r) { return (rules & function_rule_bit(r)) != 0; };
+    const bool by_scopes =
+        on(FunctionRule::scopes) && name_from_scopes(f) && scope_name_fits_source(f);
+    if (!by_scopes && !(on(FunctionRule::original_function) && name_from_function_table(f)) &&
+        !(on(FunctionRule::generated_function) && name_from_generated_function(f))) {
+      name_from_caller(out, i, rules);
+    }
     if (!options.include_context) continue;
     const auto info = f.cache->source(f.source_index);
     if (!info || !info->content || f.line >= info->line_count) continue;

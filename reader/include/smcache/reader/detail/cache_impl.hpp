@@ -199,6 +199,10 @@ struct Cache::Impl {
   const std::uint8_t* scope_ranges = nullptr;
   std::uint32_t scope_range_count = 0;
   std::size_t scope_ranges_position = 0;  // into `sections`, when scope_ranges != nullptr
+  // The optional `generated_functions` section (format 1.3, id 11): null and 0 when none.
+  const std::uint8_t* generated_functions = nullptr;
+  std::uint32_t generated_function_count = 0;
+  std::size_t generated_functions_position = 0;  // into `sections`, when present
 
   Result<Ok> init(const std::uint8_t* bytes, std::uint64_t byte_count);
   Result<Ok> verify() const;
@@ -484,6 +488,25 @@ struct Cache::Impl {
                                                               sizeof(format::ScopeRangeRecord));
   }
 
+  // Generated function record i < generated_function_count (size checked on open).
+  format::GeneratedFunctionRecord generated_function_record(std::uint32_t i) const noexcept {
+    return format::load_generated_function_record(generated_functions +
+                                                  static_cast<std::size_t>(i) *
+                                                      sizeof(format::GeneratedFunctionRecord));
+  }
+
+  // Record i as a GeneratedFunction; false if its name is unreadable (R-GFN-2, R-STR-1 at use).
+  bool generated_function_info(std::uint32_t i, const format::GeneratedFunctionRecord& r,
+                               GeneratedFunction& out) const noexcept {
+    out.index = i;
+    out.start_line = r.start_line;
+    out.start_column = r.start_column;
+    out.end_line = r.end_line;
+    out.end_column = r.end_column;
+    out.parent = r.parent;
+    return optional_string(r.name_string_index, out.name);
+  }
+
   // Record i as a ScopeRange; false if its name is unreadable (R-SCP-2, R-STR-1 at use).
   bool scope_range_info(std::uint32_t i, const format::ScopeRangeRecord& r,
                         ScopeRange& out) const noexcept {
@@ -701,6 +724,9 @@ inline Result<Ok> Cache::Impl::init(const std::uint8_t* bytes, std::uint64_t byt
     } else if (e.id == static_cast<std::uint32_t>(format::SectionId::scope_ranges)) {
       scope_ranges = data + e.offset;
       scope_ranges_position = sections.size() - 1;
+    } else if (e.id == static_cast<std::uint32_t>(format::SectionId::generated_functions)) {
+      generated_functions = data + e.offset;
+      generated_functions_position = sections.size() - 1;
     }
   }
   // R-DIR-6
@@ -781,6 +807,21 @@ inline Result<Ok> Cache::Impl::init(const std::uint8_t* bytes, std::uint64_t byt
       return std::move(v).take();
     }
     scope_range_count = static_cast<std::uint32_t>(s.size / sizeof(format::ScopeRangeRecord));
+  }
+  // R-GFN-1: the optional generated_functions section holds whole 32-byte records.
+  if (generated_functions != nullptr) {
+    const SectionView& s = sections[generated_functions_position];
+    if (!v.check(s.size % sizeof(format::GeneratedFunctionRecord) == 0 &&
+                     s.size / sizeof(format::GeneratedFunctionRecord) < format::kNone,
+                 Errc::corrupt, [&] {
+                   return detail::cat(detail::section_label(s.id, s.offset, s.size),
+                                      ": size is not a multiple of ",
+                                      sizeof(format::GeneratedFunctionRecord), " (whole records)");
+                 })) {
+      return std::move(v).take();
+    }
+    generated_function_count =
+        static_cast<std::uint32_t>(s.size / sizeof(format::GeneratedFunctionRecord));
   }
 
   line_index = section[6].p;
@@ -1237,6 +1278,54 @@ inline Result<Ok> Cache::Impl::verify() const {
       return std::move(v).take();
     }
   }
+
+  // R-GFN-2..5: generated function records, checked like the scope range records above.
+  open.clear();
+  for (std::uint32_t i = 0; i < generated_function_count; ++i) {
+    const format::GeneratedFunctionRecord r = generated_function_record(i);
+    const auto at = [&] { return detail::cat("generated_functions[", i, "]: "); };
+    // R-GFN-2
+    if (!v.check(r.name_string_index == format::kNone || r.name_string_index < string_count,
+                 Errc::corrupt,
+                 [&] {
+                   return detail::cat(at(), "name_string_index ", r.name_string_index,
+                                      " out of range (", string_count, " strings)");
+                 }) ||
+        !v.check(r.reserved0 == 0 && r.reserved1 == 0, Errc::corrupt,
+                 [&] {
+                   return detail::cat(at(), "reserved is ", r.reserved0, ", ", r.reserved1,
+                                      ", must be 0");
+                 }) ||
+        !v.check(detail::position_less(r.start_line, r.start_column, r.end_line, r.end_column),
+                 Errc::corrupt, [&] {
+                   return detail::cat(at(), "end ", r.end_line, ":", r.end_column,
+                                      " not after start ", r.start_line, ":", r.start_column);
+                 })) {
+      return std::move(v).take();
+    }
+    // R-GFN-3: sorted by start, an enclosing record first (longer first on a tie).
+    if (i > 0) {
+      const format::GeneratedFunctionRecord q = generated_function_record(i - 1);
+      const bool ordered =
+          detail::position_less(q.start_line, q.start_column, r.start_line, r.start_column) ||
+          (q.start_line == r.start_line && q.start_column == r.start_column &&
+           !detail::position_less(q.end_line, q.end_column, r.end_line, r.end_column));
+      if (!v.check(ordered, Errc::corrupt, [&] {
+            return detail::cat(at(), "start ", r.start_line, ":", r.start_column,
+                               " sorts before the previous record's (", q.start_line, ":",
+                               q.start_column, ")");
+          })) {
+        return std::move(v).take();
+      }
+    }
+    // R-GFN-4/5
+    if (!check_nesting(
+            r, i, [&](std::uint32_t j) { return generated_function_record(j); },
+            [](const format::GeneratedFunctionRecord&) { return true; },
+            format::kMaxGeneratedFunctionDepth, at)) {
+      return std::move(v).take();
+    }
+  }
   return Ok{};
 }
 
@@ -1520,6 +1609,55 @@ inline std::optional<ScopeRange> Cache::enclosing_scope_range(std::uint32_t line
     if (contains) {
       ScopeRange out;
       if (!m.scope_range_info(i, r, out)) return std::nullopt;
+      return out;
+    }
+    if (r.parent == format::kNone || r.parent >= i) return std::nullopt;
+    i = r.parent;
+  }
+  return std::nullopt;
+}
+
+inline std::uint32_t Cache::generated_function_count() const noexcept {
+  return impl_->generated_function_count;
+}
+
+inline std::optional<GeneratedFunction> Cache::generated_function(
+    std::uint32_t index) const noexcept {
+  const Impl& m = *impl_;
+  if (index >= m.generated_function_count) return std::nullopt;
+  GeneratedFunction f;
+  if (!m.generated_function_info(index, m.generated_function_record(index), f)) {
+    return std::nullopt;
+  }
+  return f;
+}
+
+// As enclosing_scope_range: the last record that starts at or before the position, then up its
+// parents (smaller indices, R-GFN-4 at use; at most kMaxGeneratedFunctionDepth, R-GFN-5) to the
+// first that contains it. O(log G + 64).
+inline std::optional<GeneratedFunction> Cache::generated_function_at(
+    std::uint32_t line, std::uint32_t column) const noexcept {
+  const Impl& m = *impl_;
+  std::uint32_t first = 0, count = m.generated_function_count;
+  while (count > 0) {  // first record that starts after (line, column)
+    const std::uint32_t step = count / 2;
+    const format::GeneratedFunctionRecord r = m.generated_function_record(first + step);
+    if (!detail::position_less(line, column, r.start_line, r.start_column)) {
+      first += step + 1;
+      count -= step + 1;
+    } else {
+      count = step;
+    }
+  }
+  if (first == 0) return std::nullopt;
+  std::uint32_t i = first - 1;
+  for (std::uint32_t steps = 0; steps < format::kMaxGeneratedFunctionDepth; ++steps) {
+    const format::GeneratedFunctionRecord r = m.generated_function_record(i);
+    const bool contains = !detail::position_less(line, column, r.start_line, r.start_column) &&
+                          detail::position_less(line, column, r.end_line, r.end_column);
+    if (contains) {
+      GeneratedFunction out;
+      if (!m.generated_function_info(i, r, out)) return std::nullopt;
       return out;
     }
     if (r.parent == format::kNone || r.parent >= i) return std::nullopt;
