@@ -117,8 +117,52 @@ mode_t file_creation_mode() {
   return static_cast<mode_t>(0666 & ~mask);
 }
 
-Result<Ok> write_atomic(const fs::path& path, std::span<const std::uint8_t> bytes) {
+// Writes all of `bytes` to the open `fd`; 0 or the errno of the failed write.
+int write_all(int fd, std::span<const std::uint8_t> bytes) {
+  const std::uint8_t* p = bytes.data();
+  std::size_t left = bytes.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+// A target that exists and is not a regular file (a character device such as /dev/null, a FIFO,
+// a socket) is written in place: renaming over it would replace the device or pipe with a plain
+// file (as root, /dev/null itself), and atomicity means nothing for a stream.
+Result<Ok> write_in_place(const fs::path& path, std::span<const std::uint8_t> bytes) {
+  int raw_fd;
+  do {
+    raw_fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  } while (raw_fd < 0 && errno == EINTR);
+  if (raw_fd < 0) return io_error("open", path, errno);
+  Fd fd(raw_fd);
+  if (const int err = write_all(fd.get(), bytes); err != 0) return io_error("write", path, err);
+  if (const int err = fd.close(); err != 0) return io_error("write", path, err);
+  return Ok{};
+}
+
+Result<Ok> write_atomic(fs::path path, std::span<const std::uint8_t> bytes) {
   if (path.empty() || !path.has_filename()) return io_error("write", path, EISDIR);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return io_error("write", path, EISDIR);
+    if (!S_ISREG(st.st_mode)) return write_in_place(path, bytes);
+    // A symbolic link to a cache is kept: the file it points to is replaced, beside itself.
+    struct stat lst {};
+    if (::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+      std::error_code ec;
+      fs::path target = fs::canonical(path, ec);
+      if (ec) return io_error("resolve", path, ec.value());
+      path = std::move(target);
+    }
+  }
   fs::path dir = path.parent_path();
   if (dir.empty()) dir = ".";
   std::string temp_name = ".";  // appends: GCC 12 warns falsely on "." + string&& (PR 105329)
@@ -135,17 +179,7 @@ Result<Ok> write_atomic(const fs::path& path, std::span<const std::uint8_t> byte
     return io_error(verb, path, err);
   };
   if (::fchmod(fd.get(), file_creation_mode()) != 0) return fail(errno);
-  const std::uint8_t* p = bytes.data();
-  std::size_t left = bytes.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd.get(), p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail(errno);
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
+  if (const int err = write_all(fd.get(), bytes); err != 0) return fail(err);
   if (::fsync(fd.get()) != 0) return fail(errno);
   if (const int err = fd.close(); err != 0) return fail(err);
   if (::rename(temp.c_str(), path.c_str()) != 0) return fail(errno);

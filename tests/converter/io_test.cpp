@@ -14,10 +14,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <smcache/converter/compile.hpp>
@@ -183,8 +185,8 @@ TEST(WriteFileAtomic, FailedWriteLeavesTargetUntouched) {
   EXPECT_EQ(dir.entries(), (std::set<std::string>{"out.smc"}));
 }
 
-TEST(WriteFileAtomic, FailedRenameLeavesTargetUntouched) {
-  // The target is a non-empty directory: rename(2) fails after the data was written.
+TEST(WriteFileAtomic, DirectoryTargetIsRefusedUntouched) {
+  // A directory is refused before anything is written (no temporary file either).
   TempDir dir;
   const fs::path target = dir / "out.smc";
   fs::create_directory(target);
@@ -192,7 +194,7 @@ TEST(WriteFileAtomic, FailedRenameLeavesTargetUntouched) {
   const auto r = write_file_atomic(target, bytes_of("data"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, Errc::io);
-  EXPECT_NE(r.error().os_errno, 0);
+  EXPECT_EQ(r.error().os_errno, EISDIR);
   EXPECT_TRUE(fs::is_directory(target));
   EXPECT_EQ(read_text(target / "keep"), "k");
   EXPECT_EQ(dir.entries(), (std::set<std::string>{"out.smc"}));
@@ -276,6 +278,41 @@ TEST(CompileFile, RefusesOversizedInputBeforeReadingIt) {
   EXPECT_FALSE(fs::exists(dir / "out.smc"));
   o.max_input_bytes = kMap.size();
   EXPECT_TRUE(compile_file(dir / "in.map", dir / "out.smc", o).ok());
+}
+
+TEST(WriteFileAtomic, NonRegularTargetIsWrittenInPlace) {
+  // `compile -o /dev/null` as root once replaced /dev/null with a plain file (the rename). A FIFO
+  // takes the same path as a device and is safe to make here: it must stay a FIFO, and whoever
+  // reads it gets the bytes.
+  TempDir dir;
+  const fs::path fifo = dir / "pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);
+  std::string received;
+  std::thread reader([&] {
+    std::ifstream in(fifo, std::ios::binary);
+    received.assign(std::istreambuf_iterator<char>(in), {});
+  });
+  const auto r = write_file_atomic(fifo, bytes_of("through the pipe"));
+  reader.join();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(received, "through the pipe");
+  struct stat st {};
+  ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  EXPECT_EQ(dir.entries(), (std::set<std::string>{"pipe"}));
+}
+
+TEST(WriteFileAtomic, SymlinkStaysAndItsTargetIsReplaced) {
+  TempDir dir;
+  fs::create_directory(dir / "real");
+  write_text(dir / "real" / "app.smc", "old");
+  fs::create_symlink("real/app.smc", dir / "current.smc");
+  const auto r = write_file_atomic(dir / "current.smc", bytes_of("new"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(fs::is_symlink(dir / "current.smc"));
+  EXPECT_EQ(read_text(dir / "real" / "app.smc"), "new");
+  EXPECT_EQ(dir.entries(), (std::set<std::string>{"current.smc", "real"}));
+  EXPECT_EQ(fs::directory_iterator(dir / "real")->path().filename(), "app.smc");
 }
 
 }  // namespace

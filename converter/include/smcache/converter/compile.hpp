@@ -74,7 +74,9 @@ Result<std::vector<std::uint8_t>> read_file(
     std::uint64_t max_bytes = std::numeric_limits<std::uint64_t>::max());
 
 // Writes `bytes` to `path` atomically: a temporary file beside it, fsync, rename, fsync of the
-// directory. On any error the temporary file is removed and `path` is untouched. Errors: io.
+// directory. On any error the temporary file is removed and `path` is untouched. A symbolic link
+// stays and the file it points to is replaced; a target that is not a regular file (/dev/null, a
+// FIFO) is written in place, not replaced; a directory is an error. Errors: io.
 Result<Ok> write_file_atomic(const std::filesystem::path& path,
                              std::span<const std::uint8_t> bytes);
 
