@@ -28,7 +28,8 @@ inline constexpr std::uint16_t kFormatMinor = 3;
 // (a fixed bug in sourceRoot joining, say). Readers ignore it; `warm` recompiles older caches.
 // 2: the converter writes the `functions` section (original function ranges and names).
 // 3: the converter writes the `scope_ranges` section (the map's ECMA-426 generated ranges).
-// 4: the converter writes the `generated_functions` section when it is given the generated code.
+// 4: the converter writes the `generated_functions` section when it is given the generated code,
+//    and keeps the `scopes` of index-map sections (3 dropped them).
 inline constexpr std::uint32_t kSemanticsVersion = 4;
 
 // R-HDR-1: 89 'S' 'M' 'C' CR LF ^Z LF. Non-ASCII first byte, CR LF and ^Z catch text-mode
