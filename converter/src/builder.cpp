@@ -541,6 +541,9 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
   std::vector<std::optional<std::string>> generated_names;  // viewed by `strings`: outlives it
   std::vector<format::GeneratedFunctionRecord> generated_functions =
       generated_function_records(model, options, generated_names);
+  // Written whenever the generated code was given, even with no functions in it (or a scan that
+  // failed): the section then says "compiled with the generated file", which `warm` checks.
+  const bool with_generated = options.generated_function_table && options.generated_code;
   for (std::size_t k = 0; k < generated_functions.size(); ++k) {
     if (generated_names[k]) {
       generated_functions[k].name_string_index = strings.add(*generated_names[k]);
@@ -631,9 +634,9 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
   token_data_size += format::kTokenDataPadding;  // zero bytes (R-TOK-5)
 
   // --- lay out the file: header, directory, sections 8-aligned in id order ---
-  const std::uint32_t section_count =
-      format::kRequiredSectionCount + (functions.empty() ? 0u : 1u) +
-      (scope_ranges.empty() ? 0u : 1u) + (generated_functions.empty() ? 0u : 1u);
+  const std::uint32_t section_count = format::kRequiredSectionCount +
+                                      (functions.empty() ? 0u : 1u) +
+                                      (scope_ranges.empty() ? 0u : 1u) + (with_generated ? 1u : 0u);
   // Sizes first, then every section is written in place into the output (no per-section
   // buffer: the output is the only copy of the sources' content and the strings).
   struct Section {
@@ -662,7 +665,7 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
     sections.push_back(
         {format::SectionId::scope_ranges, scope_ranges.size() * sizeof(format::ScopeRangeRecord)});
   }
-  if (!generated_functions.empty()) {
+  if (with_generated) {
     sections.push_back({format::SectionId::generated_functions,
                         generated_functions.size() * sizeof(format::GeneratedFunctionRecord)});
   }
@@ -756,7 +759,7 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
       format::store_scope_range_record(p + k * sizeof(format::ScopeRangeRecord), scope_ranges[k]);
     }
   }
-  if (!generated_functions.empty()) {
+  if (with_generated) {
     std::uint8_t* p = at(format::SectionId::generated_functions);
     for (std::size_t k = 0; k < generated_functions.size(); ++k) {
       format::store_generated_function_record(p + k * sizeof(format::GeneratedFunctionRecord),
@@ -773,17 +776,14 @@ Result<std::vector<std::uint8_t>> build_cache(const SourceMapModel& model,
   h.format_major = format::kFormatMajor;
   // The lowest minor version that defines everything in the file (SPEC §4.2): 1.1 added
   // `functions`, 1.2 `scope_ranges`, 1.3 `generated_functions`; with none the file is a 1.0 file.
-  h.format_minor = !generated_functions.empty() ? 3
-                   : !scope_ranges.empty()      ? 2
-                   : !functions.empty()         ? 1
-                                                : 0;
+  h.format_minor = with_generated ? 3 : !scope_ranges.empty() ? 2 : !functions.empty() ? 1 : 0;
   h.byte_order_mark = format::kByteOrderMark;
   h.header_size = sizeof(format::FileHeader);
   h.section_count = section_count;
   h.required_features = 0;
   h.optional_features = (functions.empty() ? 0 : format::kFeatureFunctions) |
                         (scope_ranges.empty() ? 0 : format::kFeatureScopeRanges) |
-                        (generated_functions.empty() ? 0 : format::kFeatureGeneratedFunctions);
+                        (with_generated ? format::kFeatureGeneratedFunctions : 0);
   h.file_size = file_size;
   h.header_checksum = 0;
   h.input_hash_low = input_hash.low;

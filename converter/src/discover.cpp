@@ -615,7 +615,7 @@ Result<std::vector<std::uint8_t>> compile_with_debug_id(std::span<const std::uin
                               std::string(*js_debug_id) + " (map and file from different builds?)");
       }
     }
-    const format::Hash128 hash = format::input_hash(map_json.data(), map_json.size());
+    const format::Hash128 hash = cache_input_hash(map_json, options);
     return build_cache(*model, hash, options);
   });
 }

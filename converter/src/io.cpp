@@ -205,7 +205,7 @@ Result<std::vector<std::uint8_t>> compile(std::span<const std::uint8_t> map_json
   return guard([&]() -> Result<std::vector<std::uint8_t>> {
     auto model = parse_source_map(map_json, options);
     if (!model) return std::move(model).error();
-    const format::Hash128 hash = format::input_hash(map_json.data(), map_json.size());
+    const format::Hash128 hash = cache_input_hash(map_json, options);
     return build_cache(*model, hash, options);
   });
 }
@@ -215,7 +215,7 @@ Result<std::vector<std::uint8_t>> compile_consuming(std::vector<std::uint8_t>&& 
   std::vector<std::uint8_t> input = std::move(map_json);
   map_json.clear();
   return guard([&]() -> Result<std::vector<std::uint8_t>> {
-    const format::Hash128 hash = format::input_hash(input.data(), input.size());
+    const format::Hash128 hash = cache_input_hash(input, options);
     auto model = parse_source_map(input, options);
     if (!model) return std::move(model).error();
     std::vector<std::uint8_t>().swap(input);  // the model holds all the cache needs

@@ -487,6 +487,21 @@ std::vector<std::string> url_keys(std::string_view generated_name) {
   return keys;
 }
 
+std::optional<std::vector<std::uint8_t>> read_generated_file(const WarmInput& in,
+                                                             const CompileOptions& options) {
+  if (!options.generated_function_table) return std::nullopt;
+  fs::path js = in.path;
+  if (in.kind == WarmInput::Kind::map) {
+    if (!in.path.string().ends_with(".map")) return std::nullopt;
+    js.replace_extension();
+  }
+  std::error_code ec;
+  if (!fs::is_regular_file(js, ec)) return std::nullopt;
+  auto bytes = read_file(js, options.max_generated_bytes);
+  if (!bytes || bytes->empty()) return std::nullopt;
+  return std::move(*bytes);
+}
+
 std::uint32_t shard_of(std::string_view rel_path, std::uint32_t shard_count) {
   if (shard_count <= 1) return 0;
   return static_cast<std::uint32_t>(format::checksum64(rel_path.data(), rel_path.size()) %
@@ -870,7 +885,16 @@ Result<WarmReport> warm(const WarmOptions& options, WarmObserver* observer) {
           return;
         }
         const std::uint64_t read = map->size();
-        const format::Hash128 hash = format::input_hash(map->data(), map->size());
+        // The generated file, for the generated-function table. It is part of the input hash:
+        // a cache compiled before the JavaScript file was beside its map is another cache.
+        CompileOptions compile = options.compile;
+        std::vector<std::uint8_t> generated;
+        if (auto g = read_generated_file(in, compile)) {
+          generated = std::move(*g);
+          compile.generated_code =
+              std::string_view(reinterpret_cast<const char*>(generated.data()), generated.size());
+        }
+        const format::Hash128 hash = cache_input_hash(*map, compile);
         outcomes[i].cache_rel = cache_relative_path(hash);
         fs::path target = plan.out / outcomes[i].cache_rel;
         if (!options.force) {
@@ -882,25 +906,6 @@ Result<WarmReport> warm(const WarmOptions& options, WarmObserver* observer) {
             describe(i, *p);
             complete(i, Status::up_to_date, read, 0, std::nullopt);
             return;
-          }
-        }
-        // The generated file, for the generated-function table: a JavaScript input itself, or
-        // the file beside a bare map (its path minus ".map"). Unreadable: no table.
-        CompileOptions compile = options.compile;
-        std::vector<std::uint8_t> generated;
-        if (compile.generated_function_table) {
-          fs::path js = in.path;
-          if (in.kind == WarmInput::Kind::map) {
-            js = in.path.string().ends_with(".map") ? fs::path(in.path).replace_extension()
-                                                    : fs::path();
-          }
-          std::error_code js_ec;
-          if (!js.empty() && fs::is_regular_file(js, js_ec)) {
-            if (auto g = read_file(js, compile.max_generated_bytes)) generated = std::move(*g);
-          }
-          if (!generated.empty()) {
-            compile.generated_code =
-                std::string_view(reinterpret_cast<const char*>(generated.data()), generated.size());
           }
         }
         auto cache = compile_with_debug_id(*map, in.js_debug_id, compile);

@@ -20,18 +20,24 @@ using test::write_text;
 
 constexpr std::string_view kUuid = "85314830-023f-4cf1-a267-535f4e37bb17";
 
-std::string cache_of(std::string_view map_json) {
-  return cache_relative_path(format::input_hash(map_json.data(), map_json.size()));
+// The cache warm writes for a map, compiled with its JavaScript file `js` when it has one (the
+// generated code is part of the input hash, SPEC §4.9).
+std::string cache_of(std::string_view map_json, std::string_view js = {}) {
+  if (js.empty()) return cache_relative_path(format::input_hash(map_json.data(), map_json.size()));
+  return cache_relative_path(
+      format::input_hash(map_json.data(), map_json.size(), js.data(), js.size()));
 }
 
 TEST(WarmDirectory, ReaderFindsWhatWarmWrote) {
   TempDir tmp;
   const std::string app = make_map("app.js", "src/app.ts");
   const std::string other = make_map("other.js", "src/other.ts");
-  write_text(tmp / "src/static/js/app.js",
-             "f();\n//# debugId=" + std::string(kUuid) + "\n//# sourceMappingURL=app.js.map\n");
+  const std::string app_js =
+      "f();\n//# debugId=" + std::string(kUuid) + "\n//# sourceMappingURL=app.js.map\n";
+  const std::string other_js = "g();\n//# sourceMappingURL=other.js.map\n";
+  write_text(tmp / "src/static/js/app.js", app_js);
   write_text(tmp / "src/static/js/app.js.map", app);
-  write_text(tmp / "src/static/js/other.js", "g();\n//# sourceMappingURL=other.js.map\n");
+  write_text(tmp / "src/static/js/other.js", other_js);
   write_text(tmp / "src/static/js/other.js.map", other);
   WarmOptions options;
   options.sources = {tmp / "src"};
@@ -47,13 +53,13 @@ TEST(WarmDirectory, ReaderFindsWhatWarmWrote) {
     std::string url, debug_id, cache;
   };
   const Case cases[] = {
-      {"https://cdn.example.com/static/js/app.js?v=3#x", "", cache_of(app)},
-      {"https://cdn.example.com/assets/js/app.js", "", cache_of(app)},
-      {"http://localhost:3000/other.js", "", cache_of(other)},
-      {"webpack://shop/static/js/other.js", "", cache_of(other)},
+      {"https://cdn.example.com/static/js/app.js?v=3#x", "", cache_of(app, app_js)},
+      {"https://cdn.example.com/assets/js/app.js", "", cache_of(app, app_js)},
+      {"http://localhost:3000/other.js", "", cache_of(other, other_js)},
+      {"webpack://shop/static/js/other.js", "", cache_of(other, other_js)},
       // The debugId wins over the URL, in either case.
       {"https://cdn.example.com/static/js/other.js", "85314830-023F-4CF1-A267-535F4E37BB17",
-       cache_of(app)},
+       cache_of(app, app_js)},
   };
   for (const Case& c : cases) {
     auto entry = dir->find_entry(c.url, c.debug_id);
@@ -88,9 +94,11 @@ TEST(WarmDirectory, GeneratedFunctionsFromTheJavaScriptFile) {
            "\", \"sources\": [\"a.ts\"], \"names\": [\"alpha\"], \"mappings\": \"AAAA,SAASA\"}";
   };
   const std::string js_map = map_of("app.js"), bare_map = map_of("lib.js");
-  write_text(tmp / "src/app.js", "function a(){return 1}\n//# sourceMappingURL=app.js.map\n");
+  const std::string app_js = "function a(){return 1}\n//# sourceMappingURL=app.js.map\n";
+  const std::string lib_js = "function a(){return 2}\n";  // no comment: its map is bare
+  write_text(tmp / "src/app.js", app_js);
   write_text(tmp / "src/app.js.map", js_map);
-  write_text(tmp / "src/lib.js", "function a(){return 2}\n");  // no comment: its map is bare
+  write_text(tmp / "src/lib.js", lib_js);
   write_text(tmp / "src/lib.js.map", bare_map);
   for (const bool table : {true, false}) {
     WarmOptions options;
@@ -101,8 +109,9 @@ TEST(WarmDirectory, GeneratedFunctionsFromTheJavaScriptFile) {
     auto report = warm(options);
     ASSERT_TRUE(report) << report.error().message;
     ASSERT_TRUE(report->failures.empty());
-    for (const std::string* m : {&js_map, &bare_map}) {
-      auto cache = Cache::open(options.out / cache_of(*m));
+    for (const auto& [m, js] : {std::pair{&js_map, &app_js}, std::pair{&bare_map, &lib_js}}) {
+      // With the table, the JavaScript file is part of the input hash (SPEC §4.9).
+      auto cache = Cache::open(options.out / cache_of(*m, table ? *js : std::string()));
       ASSERT_TRUE(cache) << cache.error().message;
       ASSERT_EQ(cache->generated_function_count(), table ? 1u : 0u) << *m;
       if (!table) continue;
@@ -111,6 +120,38 @@ TEST(WarmDirectory, GeneratedFunctionsFromTheJavaScriptFile) {
       EXPECT_EQ(g->name, "alpha");
     }
   }
+}
+
+// The JavaScript file is part of the input hash (SPEC §4.9): a map warmed before its file was
+// beside it gets a second cache, with the generated-function table, once the file is there.
+TEST(WarmDirectory, JavaScriptArrivingLaterRecompilesOnce) {
+  TempDir tmp;
+  const std::string map =
+      "{\"version\": 3, \"file\": \"lib.js\", \"sources\": [\"a.ts\"], "
+      "\"names\": [\"alpha\"], \"mappings\": \"AAAA,SAASA\"}";
+  write_text(tmp / "src/lib.js.map", map);
+  WarmOptions options;
+  options.sources = {tmp / "src"};
+  options.out = tmp / "out";
+  options.threads = 1;
+  const auto run = [&options] {
+    auto report = warm(options);
+    if (!report) {
+      ADD_FAILURE() << report.error().message;
+      return std::pair<std::uint64_t, std::uint64_t>{~0ull, ~0ull};
+    }
+    EXPECT_TRUE(report->failures.empty());
+    return std::pair<std::uint64_t, std::uint64_t>{report->compiled, report->up_to_date};
+  };
+  EXPECT_EQ(run(), (std::pair<std::uint64_t, std::uint64_t>{1, 0}));
+  EXPECT_EQ(Cache::open(options.out / cache_of(map))->generated_function_count(), 0u);
+  EXPECT_EQ(run(), (std::pair<std::uint64_t, std::uint64_t>{0, 1}));  // no JavaScript: up to date
+  const std::string js = "function a(){return 2}\n";
+  write_text(tmp / "src/lib.js", js);
+  EXPECT_EQ(run(), (std::pair<std::uint64_t, std::uint64_t>{1, 0}));
+  EXPECT_EQ(Cache::open(options.out / cache_of(map, js))->generated_function_count(), 1u);
+  EXPECT_EQ(Cache::open(options.out / cache_of(map))->generated_function_count(), 0u);  // kept
+  EXPECT_EQ(run(), (std::pair<std::uint64_t, std::uint64_t>{0, 1}));
 }
 
 }  // namespace

@@ -288,18 +288,30 @@ TEST(DiscoverMap, NoCommentAndAbsoluteUrlAreErrors) {
   EXPECT_NE(abs.error().message.find("never fetches"), std::string::npos) << abs.error().message;
 }
 
-TEST(CompileJs, BytesInCacheBytesOutSameAsTheMapAlone) {
+TEST(CompileJs, BytesInCacheBytesOutSameAsTheMapWithItsCode) {
   const std::string map = make_map("app.js", "app.ts");
   const std::string js = "f();\n//# sourceMappingURL=app.js.map\n";
   auto from_js = compile_js(bytes_of(js), bytes_of(map));
   ASSERT_TRUE(from_js) << from_js.error().message;
-  auto from_map = compile(bytes_of(map));
+  CompileOptions with_code;
+  with_code.generated_code = js;
+  auto from_map = compile(bytes_of(map), with_code);
   ASSERT_TRUE(from_map) << from_map.error().message;
   EXPECT_EQ(*from_js, *from_map);
   auto probe = probe_cache(*from_js);
   ASSERT_TRUE(probe) << probe.error().message;
-  EXPECT_EQ(probe->input_hash, format::input_hash(map.data(), map.size()));
+  // The JavaScript file is part of the input hash (SPEC §4.9): it made the generated-function
+  // table (empty here: no functions, but the section says the code was there).
+  EXPECT_EQ(probe->input_hash, format::input_hash(map.data(), map.size(), js.data(), js.size()));
   EXPECT_FALSE(probe->debug_id);
+  EXPECT_EQ((*from_js)[10], 3);  // format_minor (u16 at offset 10): 1.3, generated_functions
+  // Without the table, the map alone: its bytes and its hash.
+  CompileOptions no_table;
+  no_table.generated_function_table = false;
+  auto plain = compile_js(bytes_of(js), bytes_of(map), no_table);
+  ASSERT_TRUE(plain) << plain.error().message;
+  EXPECT_EQ(*plain, *compile(bytes_of(map)));
+  EXPECT_EQ(probe_cache(*plain)->input_hash, format::input_hash(map.data(), map.size()));
 }
 
 TEST(CompileJs, TheJsDebugIdFillsAMapWithout) {
@@ -310,8 +322,8 @@ TEST(CompileJs, TheJsDebugIdFillsAMapWithout) {
   auto probe = probe_cache(*cache);
   ASSERT_TRUE(probe) << probe.error().message;
   EXPECT_EQ(probe->debug_id, std::string(kUuid));
-  // The input hash stays the map's: the content-addressed name does not depend on the JS.
-  EXPECT_EQ(probe->input_hash, format::input_hash(map.data(), map.size()));
+  // The input hash is the map's and the code's (SPEC §4.9), not the debugId's business.
+  EXPECT_EQ(probe->input_hash, format::input_hash(map.data(), map.size(), js.data(), js.size()));
 }
 
 TEST(CompileJs, DebugIdsMustAgree) {
@@ -337,13 +349,16 @@ TEST(CompileJs, LoaderGetsTheUrlAndInlineMapsNeedNone) {
     asked.emplace_back(url);
     return std::vector<std::uint8_t>(map.begin(), map.end());
   };
-  auto a =
-      compile_js(bytes_of("f();\n//# sourceMappingURL=https://cdn.example/app.js.map\n"), loader);
+  // Without the generated-function table: the two JavaScript files differ (their comments).
+  CompileOptions no_table;
+  no_table.generated_function_table = false;
+  auto a = compile_js(bytes_of("f();\n//# sourceMappingURL=https://cdn.example/app.js.map\n"),
+                      loader, no_table);
   ASSERT_TRUE(a) << a.error().message;
   EXPECT_EQ(asked, std::vector<std::string>{"https://cdn.example/app.js.map"});
   const std::string inline_js =
       "f();\n//# sourceMappingURL=data:application/json;base64," + base64(map) + "\n";
-  auto b = compile_js(bytes_of(inline_js), loader);
+  auto b = compile_js(bytes_of(inline_js), loader, no_table);
   ASSERT_TRUE(b) << b.error().message;
   EXPECT_EQ(asked.size(), 1u);
   EXPECT_EQ(*a, *b);

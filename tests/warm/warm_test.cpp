@@ -33,8 +33,12 @@ namespace fs = std::filesystem;
 constexpr std::string_view kUuid1 = "85314830-023f-4cf1-a267-535f4e37bb17";
 constexpr std::string_view kUuid2 = "0b7f3fd2-41ab-4e8a-9c3e-6a1d2b4c5e6f";
 
-std::string cache_of(std::string_view map_json) {
-  return cache_relative_path(format::input_hash(map_json.data(), map_json.size()));
+// The cache warm writes for a map, compiled with its JavaScript file `js` when it has one (the
+// generated code is part of the input hash, SPEC §4.9).
+std::string cache_of(std::string_view map_json, std::string_view js = {}) {
+  if (js.empty()) return cache_relative_path(format::input_hash(map_json.data(), map_json.size()));
+  return cache_relative_path(
+      format::input_hash(map_json.data(), map_json.size(), js.data(), js.size()));
 }
 
 // The reader-side resolution of issue 5 (scheme and host, query and fragment dropped, then the
@@ -88,20 +92,25 @@ struct Tree {
   std::string a_index_map = make_map("index.js", "a/index.ts");
   std::string b_index_map = make_map("index.js", "b/index.ts");
 
+  std::string app_js =
+      "f();\n//# debugId=" + std::string(kUuid1) + "\n//# sourceMappingURL=app.js.map\n";
+  std::string vendor_js =
+      "g();\n//# sourceMappingURL=data:application/json;base64," + base64(vendor_map) + "\n";
+  std::string util_js = "u();\n/*# sourceMappingURL=../maps/util.mjs.map */\n";
+  std::string a_js = "a();\n//# sourceMappingURL=index.js.map\n";
+  std::string b_js = "b();\n//# sourceMappingURL=index.js.map\n";
+
   Tree() {
-    write_text(src / "static/js/app.js",
-               "f();\n//# debugId=" + std::string(kUuid1) + "\n//# sourceMappingURL=app.js.map\n");
+    write_text(src / "static/js/app.js", app_js);
     write_text(src / "static/js/app.js.map", app_map);
-    write_text(
-        src / "static/js/vendor.js",
-        "g();\n//# sourceMappingURL=data:application/json;base64," + base64(vendor_map) + "\n");
+    write_text(src / "static/js/vendor.js", vendor_js);
     write_text(src / "static/js/plain.js", "h();\n");
     write_text(src / "maps/bare.map", bare_map);
-    write_text(src / "lib/util.mjs", "u();\n/*# sourceMappingURL=../maps/util.mjs.map */\n");
+    write_text(src / "lib/util.mjs", util_js);
     write_text(src / "maps/util.mjs.map", util_map);
-    write_text(src / "a/index.js", "a();\n//# sourceMappingURL=index.js.map\n");
+    write_text(src / "a/index.js", a_js);
     write_text(src / "a/index.js.map", a_index_map);
-    write_text(src / "b/index.js", "b();\n//# sourceMappingURL=index.js.map\n");
+    write_text(src / "b/index.js", b_js);
     write_text(src / "b/index.js.map", b_index_map);
     write_text(src / ".hidden/skipped.map", "not even json");
     write_text(src / "notes.txt", "ignored");
@@ -133,13 +142,17 @@ TEST(Warm, WritesContentAddressedCachesAndTheIndex) {
   EXPECT_EQ(r->up_to_date, 0u);
   EXPECT_EQ(r->failed, 0u);
   EXPECT_EQ(r->js_without_map, 1u);
-  for (const std::string* m :
-       {&t.app_map, &t.vendor_map, &t.bare_map, &t.util_map, &t.a_index_map, &t.b_index_map}) {
-    const fs::path cache = out / cache_of(*m);
+  using MapAndJs = std::pair<const std::string*, const std::string*>;
+  const std::vector<MapAndJs> inputs = {{&t.app_map, &t.app_js},   {&t.vendor_map, &t.vendor_js},
+                                        {&t.bare_map, nullptr},    {&t.util_map, &t.util_js},
+                                        {&t.a_index_map, &t.a_js}, {&t.b_index_map, &t.b_js}};
+  for (const auto& [m, js] : inputs) {
+    const std::string rel = cache_of(*m, js ? std::string_view(*js) : std::string_view());
+    const fs::path cache = out / rel;
     ASSERT_TRUE(fs::exists(cache)) << cache;
     auto probe = probe_cache_file(cache);
     ASSERT_TRUE(probe) << probe.error().message;
-    EXPECT_EQ(probe->input_hash, format::input_hash(m->data(), m->size()));
+    EXPECT_EQ(cache_relative_path(probe->input_hash), rel);  // the header's hash names the file
     EXPECT_EQ(probe->semantics_version, format::kSemanticsVersion);
   }
   // Exactly these caches: the referenced util map compiled once, the hidden map skipped.
@@ -151,27 +164,28 @@ TEST(Warm, WritesContentAddressedCachesAndTheIndex) {
 
   // by-url: the file's path and every shorter suffix.
   EXPECT_EQ(read_text(out / url_key_relative_path("static/js/app.js")),
-            cache_of(t.app_map) + "\nstatic/js/app.js\n");
-  EXPECT_EQ(resolve_url(out, "js/app.js"), cache_of(t.app_map));
-  EXPECT_EQ(resolve_url(out, "app.js"), cache_of(t.app_map));
-  EXPECT_EQ(resolve_url(out, "static/js/vendor.js"), cache_of(t.vendor_map));
-  EXPECT_EQ(resolve_url(out, "lib/util.mjs"), cache_of(t.util_map));
+            cache_of(t.app_map, t.app_js) + "\nstatic/js/app.js\n");
+  EXPECT_EQ(resolve_url(out, "js/app.js"), cache_of(t.app_map, t.app_js));
+  EXPECT_EQ(resolve_url(out, "app.js"), cache_of(t.app_map, t.app_js));
+  EXPECT_EQ(resolve_url(out, "static/js/vendor.js"), cache_of(t.vendor_map, t.vendor_js));
+  EXPECT_EQ(resolve_url(out, "lib/util.mjs"), cache_of(t.util_map, t.util_js));
   // Not a bare map: indexed by its JS file only (a lookup of the map's name falls back to the
   // suffix "util.mjs", which is the JS file's).
   EXPECT_FALSE(fs::exists(out / url_key_relative_path("maps/util.mjs")));
   EXPECT_EQ(resolve_url(out, "maps/bare"), cache_of(t.bare_map));
   EXPECT_EQ(resolve_url(out, "bare.min.js"), cache_of(t.bare_map));  // the map's `file`
   // "index.js" is a suffix of a/index.js and b/index.js: the smaller path wins.
-  EXPECT_EQ(resolve_url(out, "index.js"), cache_of(t.a_index_map));
-  EXPECT_EQ(resolve_url(out, "b/index.js"), cache_of(t.b_index_map));
+  EXPECT_EQ(resolve_url(out, "index.js"), cache_of(t.a_index_map, t.a_js));
+  EXPECT_EQ(resolve_url(out, "b/index.js"), cache_of(t.b_index_map, t.b_js));
   EXPECT_FALSE(resolve_url(out, "plain.js"));
   EXPECT_FALSE(resolve_url(out, "skipped"));
 
   // by-debug-id: the JS comment's id (the map has none), and an inline map's own id.
-  EXPECT_EQ(resolve_debug_id(out, kUuid1), cache_of(t.app_map));
-  EXPECT_EQ(resolve_debug_id(out, "85314830-023F-4CF1-A267-535F4E37BB17"), cache_of(t.app_map));
-  EXPECT_EQ(probe_cache_file(out / cache_of(t.app_map))->debug_id, std::string(kUuid1));
-  EXPECT_EQ(resolve_debug_id(out, kUuid2), cache_of(t.vendor_map));
+  EXPECT_EQ(resolve_debug_id(out, kUuid1), cache_of(t.app_map, t.app_js));
+  EXPECT_EQ(resolve_debug_id(out, "85314830-023F-4CF1-A267-535F4E37BB17"),
+            cache_of(t.app_map, t.app_js));
+  EXPECT_EQ(probe_cache_file(out / cache_of(t.app_map, t.app_js))->debug_id, std::string(kUuid1));
+  EXPECT_EQ(resolve_debug_id(out, kUuid2), cache_of(t.vendor_map, t.vendor_js));
   EXPECT_EQ(fs::directory_iterator(out / "by-debug-id") != fs::directory_iterator(), true);
   std::size_t ids = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(out / "by-debug-id")) ++ids;
@@ -184,9 +198,10 @@ TEST(Warm, IndexAnswersFrameUrls) {
   const fs::path out = t.tmp / "out";
   ASSERT_TRUE(run(t.options(out)));
   EXPECT_EQ(resolve_url(out, "https://cdn.example.com/static/js/app.js?v=3#main"),
-            cache_of(t.app_map));
-  EXPECT_EQ(resolve_url(out, "https://cdn.example.com/assets/js/app.js"), cache_of(t.app_map));
-  EXPECT_EQ(resolve_url(out, "http://localhost:8080/a/index.js"), cache_of(t.a_index_map));
+            cache_of(t.app_map, t.app_js));
+  EXPECT_EQ(resolve_url(out, "https://cdn.example.com/assets/js/app.js"),
+            cache_of(t.app_map, t.app_js));
+  EXPECT_EQ(resolve_url(out, "http://localhost:8080/a/index.js"), cache_of(t.a_index_map, t.a_js));
   EXPECT_FALSE(resolve_url(out, "https://cdn.example.com/static/js/missing.js"));
 }
 
@@ -312,7 +327,7 @@ TEST(Warm, ContinuesPastFailuresAndReportsThemAll) {
   EXPECT_EQ(r->failures[3].path, shown + "remote.js");
   EXPECT_NE(r->failures[3].error.message.find("absolute URL"), std::string::npos);
   EXPECT_TRUE(hidden_files(out).empty());
-  EXPECT_EQ(resolve_url(out, "static/js/app.js"), cache_of(t.app_map));
+  EXPECT_EQ(resolve_url(out, "static/js/app.js"), cache_of(t.app_map, t.app_js));
 
   // Shards report each failure once, between them.
   std::multiset<std::string> across;
@@ -335,7 +350,7 @@ TEST(Warm, RecompilesCorruptAndOlderCaches) {
   ASSERT_TRUE(run(t.options(out)));
   const auto before = snapshot(out);
   // Truncated cache: does not open, recompiled.
-  const fs::path app = out / cache_of(t.app_map);
+  const fs::path app = out / cache_of(t.app_map, t.app_js);
   fs::resize_file(app, 100);
   // Older semantics version, with a valid header checksum: recompiled too.
   const fs::path bare = out / cache_of(t.bare_map);
@@ -360,15 +375,15 @@ TEST(Warm, ChangedMapGetsANewCacheAndTheIndexMoves) {
   Tree t;
   const fs::path out = t.tmp / "out";
   ASSERT_TRUE(run(t.options(out)));
-  const std::string old_cache = cache_of(t.app_map);
+  const std::string old_cache = cache_of(t.app_map, t.app_js);
   const std::string new_map = make_map("app.js", "src/app-v2.ts");
   write_text(t.src / "static/js/app.js.map", new_map);
   auto r = run(t.options(out));
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->compiled, 1u);
   EXPECT_EQ(r->index_replaced, 4u);  // three by-url keys and the JS debugId
-  EXPECT_EQ(resolve_url(out, "app.js"), cache_of(new_map));
-  EXPECT_EQ(resolve_debug_id(out, kUuid1), cache_of(new_map));
+  EXPECT_EQ(resolve_url(out, "app.js"), cache_of(new_map, t.app_js));
+  EXPECT_EQ(resolve_debug_id(out, kUuid1), cache_of(new_map, t.app_js));
   EXPECT_TRUE(fs::exists(out / old_cache));  // other releases may still use it
   bool noted = false;
   for (const auto& n : r->notes) noted = noted || n.find("now points to") != std::string::npos;
@@ -384,8 +399,8 @@ TEST(Warm, ManifestWarmsOnlyTheListedFiles) {
   auto r = run(o);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->compiled, 3u);  // app.js (with its map), bare.map, a/index.js
-  EXPECT_EQ(resolve_url(t.tmp / "out", "static/js/app.js"), cache_of(t.app_map));
-  EXPECT_EQ(resolve_url(t.tmp / "out", "a/index.js"), cache_of(t.a_index_map));
+  EXPECT_EQ(resolve_url(t.tmp / "out", "static/js/app.js"), cache_of(t.app_map, t.app_js));
+  EXPECT_EQ(resolve_url(t.tmp / "out", "a/index.js"), cache_of(t.a_index_map, t.a_js));
   EXPECT_FALSE(fs::exists(t.tmp / "out" / url_key_relative_path("b/index.js")));
 
   // Without a SRC the manifest's directory is the root; unknown and escaping lines fail.

@@ -159,7 +159,7 @@ typedef struct smcache_info {
   uint32_t string_count;
   uint32_t name_count; /* length of the input map's `names` */
   uint32_t block_token_count;
-  uint64_t input_hash_low;  /* XXH3_128 of the input map bytes, low 64 bits */
+  uint64_t input_hash_low;  /* XXH3_128 of the input map (+ generated file) bytes, low 64 bits */
   uint64_t input_hash_high; /* and high 64 bits */
   const char* file;         /* the map's `file`, file_len bytes; NULL when absent */
   size_t file_len;
@@ -335,7 +335,8 @@ SMCACHE_API int32_t smcache_js_scan(const uint8_t* js, size_t js_len, smcache_js
  *   (https:, //host/) are never fetched (INVALID_ARGUMENT).
  * Debug ID: when the map has no valid debugId, the JS file's `//# debugId=` becomes the cache's;
  * when both exist they must be the same UUID (INVALID_FIELD "debugId: ..." otherwise). The
- * cache's input hash is the map's. js is the generated code: its functions, named through the
+ * cache's input hash is the map's, and js's too with the generated-function table (SPEC.md
+ * §4.9). js is the generated code: its functions, named through the
  * map, make the generated-function table (unless SMCACHE_COMPILE_NO_GENERATED_FUNCTION_TABLE).
  * options as smcache_compile() (max_input_bytes also bounds the
  * map read or decoded). On success returns 0 and sets *out_bytes (malloc'd, free with

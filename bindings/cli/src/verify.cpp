@@ -318,7 +318,14 @@ class DirectoryCheck {
         problem(in.shown_path, map.error().message);
         return;
       }
-      const std::string cache = cache_relative_path(format::input_hash(map->data(), map->size()));
+      // The cache warm made: with the input's JavaScript file in the input hash, when it has one.
+      CompileOptions compile;
+      const auto generated = read_generated_file(in, compile);
+      if (generated) {
+        compile.generated_code =
+            std::string_view(reinterpret_cast<const char*>(generated->data()), generated->size());
+      }
+      const std::string cache = cache_relative_path(cache_input_hash(*map, compile));
       const auto it = cache_results_.find(cache);
       if (it == cache_results_.end()) {
         problem(in.shown_path, "no cache in DIR (expected " + cache + ")");

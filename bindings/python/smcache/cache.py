@@ -142,7 +142,7 @@ class CacheInfo:
     block_token_count: int
     file: Optional[str]  #: the map's ``file``
     debug_id: Optional[str]  #: the map's ``debugId``
-    input_hash: str  #: XXH3-128 of the input map bytes, 32 hex digits (high half first)
+    input_hash: str  #: XXH3-128 of the input map bytes (and generated file: SPEC §4.9), 32 hex digits
 
 
 def _text(ptr, length) -> str:
@@ -268,7 +268,8 @@ def compile_js(js_bytes: Union[Buffer, str], map_bytes: Optional[Union[Buffer, s
 
     Debug ID: a map without a valid ``debugId`` gets the file's ``//# debugId=``; when both are
     present they must be the same UUID (else :class:`InvalidSourceMap`, field ``debugId``). The
-    cache's input hash is the map's. Other options as :func:`compile` (``max_input_bytes`` also
+    cache's input hash is the map's, and the file's too when the generated-function table is
+    built (SPEC.md §4.9). Other options as :func:`compile` (``max_input_bytes`` also
     bounds the map read or decoded). The file's functions, named through the map, make the
     generated-function table (SPEC.md §6.12) unless ``generated_function_table`` is False.
 

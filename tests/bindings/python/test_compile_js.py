@@ -17,9 +17,14 @@ MAP = (EXAMPLE / "app.min.js.map").read_bytes()
 BARE_JS = JS[:JS.rindex(b"//# sourceMappingURL=")]  # the bundle without its comment
 DEBUG_ID = "85314830-023f-4cf1-a267-535f4e37bb17"
 # The map compiled with the bundle as its generated code: what compile_js() gives (the bundle's
-# functions, named through the map, make the generated-function table; its trailing comments do
-# not change them).
+# functions, named through the map, make the generated-function table).
 WITH_TABLE = smcache.compile(MAP, generated=BARE_JS)
+
+
+def with_table(js) -> bytes:
+    """What compile_js(js) gives: the map compiled with `js` as its generated code. The file's
+    bytes, comments included, are part of the input hash (SPEC §4.9), so each js has its own."""
+    return smcache.compile(MAP, generated=js)
 
 
 def with_comments(*lines: str) -> bytes:
@@ -33,13 +38,13 @@ def inline(map_bytes: bytes) -> str:
 
 def test_inline_data_url_map():
     cache = smcache.compile_js(with_comments(inline(MAP)))
-    assert cache == WITH_TABLE  # the decoded map is MAP: same input hash, same bytes
+    assert cache == with_table(with_comments(inline(MAP)))  # the decoded map is MAP
     with smcache.Cache.from_bytes(cache) as c:
         assert c.lookup(0, 151).source == "../src/validation.js"
     # Percent-encoded instead of base64, and a str instead of bytes.
     js = (BARE_JS.decode() + "//# sourceMappingURL=data:application/json,"
           + urllib.parse.quote(MAP.decode()) + "\n")
-    assert smcache.compile_js(js) == WITH_TABLE
+    assert smcache.compile_js(js) == with_table(js)
 
 
 def test_relative_map_path_against_js_path(tmp_path):
@@ -47,8 +52,8 @@ def test_relative_map_path_against_js_path(tmp_path):
     (tmp_path / "maps" / "app.map").write_bytes(MAP)
     js = with_comments("//# sourceMappingURL=../maps/app.map?v=3")
     js_path = tmp_path / "static" / "app.min.js"  # need not exist: only its directory counts
-    assert smcache.compile_js(js, js_path=js_path) == WITH_TABLE
-    assert smcache.compile_js(js, js_path=str(js_path), root=tmp_path) == WITH_TABLE
+    assert smcache.compile_js(js, js_path=js_path) == with_table(js)
+    assert smcache.compile_js(js, js_path=str(js_path), root=tmp_path) == with_table(js)
     # Confined to a root that the map is outside of.
     with pytest.raises(ValueError):
         smcache.compile_js(js, js_path=js_path, root=tmp_path / "static")
@@ -67,10 +72,11 @@ def test_load_map_callable():
         return MAP
 
     js = with_comments("//# sourceMappingURL=app.min.js.map?build=7")
-    assert smcache.compile_js(js, load_map=load) == WITH_TABLE
+    assert smcache.compile_js(js, load_map=load) == with_table(js)
     assert urls == ["app.min.js.map?build=7"]  # the URL as written
     # Inline maps never reach the loader.
-    assert smcache.compile_js(with_comments(inline(MAP)), load_map=load) == WITH_TABLE
+    assert (smcache.compile_js(with_comments(inline(MAP)), load_map=load)
+            == with_table(with_comments(inline(MAP))))
     assert len(urls) == 1
     with pytest.raises(ValueError, match="load_map returned None"):
         smcache.compile_js(js, load_map=lambda url: None)
@@ -84,8 +90,11 @@ def test_map_bytes_given_and_debug_id():
     cache = smcache.compile_js(with_comments(f"//# debugId={DEBUG_ID}"), MAP)
     with smcache.Cache.from_bytes(cache) as c:
         assert c.info().debug_id == DEBUG_ID
+        # The map's and the file's hash (SPEC §4.9), whichever carries the debugId.
         assert c.info().input_hash == smcache.Cache.from_bytes(
-            smcache.compile(MAP)).info().input_hash  # the map's hash
+            with_table(with_comments(f"//# debugId={DEBUG_ID}"))).info().input_hash
+        assert c.info().input_hash != smcache.Cache.from_bytes(
+            smcache.compile(MAP)).info().input_hash
     # A map whose debugId disagrees with the file's comes from another build.
     other = json.dumps(dict(SAMPLE_MAP, debugId="00000000-0000-4000-8000-000000000000"))
     with pytest.raises(smcache.InvalidSourceMap) as e:

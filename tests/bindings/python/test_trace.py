@@ -441,8 +441,10 @@ def test_cache_directory_find(warm_dir, checkout_map):
     assert repr(d).startswith("<smcache.CacheDirectory ")
     c = d.find("https://cdn.example.com/static/js/app.min.js?v=3")
     assert isinstance(c, smcache.Cache)
+    # warm compiled the map with its bundle: both are in the input hash (SPEC §4.9).
+    bundle = (EXAMPLE / "dist" / "app.min.js").read_bytes()
     assert c.info().input_hash == smcache.Cache.from_bytes(
-        smcache.compile(checkout_map)).info().input_hash
+        smcache.compile(checkout_map, generated=bundle)).info().input_hash
     assert d.find("app.min.js") is not None
     assert d.find("vendor.min.js") is None
     assert d.find("node:internal/main") is None

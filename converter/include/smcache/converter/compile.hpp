@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include <smcache/format/checksum.hpp>
 #include <smcache/format/error.hpp>
 
 namespace smcache {
@@ -45,6 +46,19 @@ struct CompileOptions {
   // ends with what was left out. Empty: warnings are dropped.
   std::function<void(std::string_view message)> on_warning;
 };
+
+// The `input_hash` a cache of `map_json` compiled with `options` records (SPEC §4.9): the map's
+// bytes alone, or with the generated code too when the generated-function table is built from
+// it. `warm` names caches by it, so a map compiled with and without its JavaScript file gives
+// two caches, never one that depends on which input came last.
+inline format::Hash128 cache_input_hash(std::span<const std::uint8_t> map_json,
+                                        const CompileOptions& options) noexcept {
+  if (options.generated_function_table && options.generated_code) {
+    return format::input_hash(map_json.data(), map_json.size(), options.generated_code->data(),
+                              options.generated_code->size());
+  }
+  return format::input_hash(map_json.data(), map_json.size());
+}
 
 // Compiles one source map (a regular map or an index map, ECMA-426) into cache bytes.
 // Errors: invalid_json, invalid_field, invalid_mappings, invalid_index_map, limit_exceeded, with

@@ -165,6 +165,12 @@ struct CacheProbe {
   std::optional<std::string> file;
   std::uint64_t file_size = 0;
 };
+// The generated file `warm` compiles `in` with (the generated-function table, SPEC §6.12): a
+// JavaScript input itself, or for a bare map X.js.map the file X.js beside it. nullopt when the
+// table is off, there is no such file, or it cannot be read or is empty (no table then).
+std::optional<std::vector<std::uint8_t>> read_generated_file(const WarmInput& in,
+                                                             const CompileOptions& options);
+
 Result<CacheProbe> probe_cache(std::span<const std::uint8_t> bytes);
 Result<CacheProbe> probe_cache_file(const std::filesystem::path& path);
 

@@ -30,6 +30,22 @@ inline Hash128 input_hash(const void* data, std::size_t size) noexcept {
   return Hash128{h.low64, h.high64};
 }
 
+// SPEC §4.9: a cache compiled with the generated file too (it has `generated_functions`) hashes
+// the map's bytes, then the generated file's bytes, then the map's length as a u64 little-endian
+// (so that no other split of the same bytes gives the same hash).
+inline Hash128 input_hash(const void* map, std::size_t map_size, const void* generated,
+                          std::size_t generated_size) noexcept {
+  XXH3_state_t state;
+  XXH3_128bits_reset(&state);
+  XXH3_128bits_update(&state, map, map_size);
+  XXH3_128bits_update(&state, generated, generated_size);
+  std::uint8_t length[8];
+  store_le<std::uint64_t>(length, map_size);
+  XXH3_128bits_update(&state, length, sizeof length);
+  const XXH128_hash_t h = XXH3_128bits_digest(&state);
+  return Hash128{h.low64, h.high64};
+}
+
 // R-HDR-9: XXH3_64 of bytes [0, header_size + 32 * section_count) with the header_checksum
 // field (bytes 40..47) taken as zero. `bytes` must hold that whole range.
 inline std::uint64_t header_checksum(const std::uint8_t* bytes,
