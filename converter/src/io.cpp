@@ -133,9 +133,9 @@ int write_all(int fd, std::span<const std::uint8_t> bytes) {
   return 0;
 }
 
-// A target that exists and is not a regular file (a character device such as /dev/null, a FIFO,
-// a socket) is written in place: renaming over it would replace the device or pipe with a plain
-// file (as root, /dev/null itself), and atomicity means nothing for a stream.
+// write_output_file(): a character device (/dev/null) or a FIFO named as a command's output is
+// written in place: renaming over it would replace the device or pipe with a plain file (as root,
+// /dev/null itself), and atomicity means nothing for a stream.
 Result<Ok> write_in_place(const fs::path& path, std::span<const std::uint8_t> bytes) {
   int raw_fd;
   do {
@@ -148,19 +148,18 @@ Result<Ok> write_in_place(const fs::path& path, std::span<const std::uint8_t> by
   return Ok{};
 }
 
-Result<Ok> write_atomic(fs::path path, std::span<const std::uint8_t> bytes) {
+// Never follows a symbolic link at `path` (the rename replaces the link itself, as mv does), and
+// refuses a directory, device, FIFO or socket there: a shared cache directory (`warm`) with a
+// planted link or FIFO cannot make it write elsewhere or block.
+Result<Ok> write_atomic(const fs::path& path, std::span<const std::uint8_t> bytes) {
   if (path.empty() || !path.has_filename()) return io_error("write", path, EISDIR);
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) {
+  if (::lstat(path.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return io_error("write", path, EISDIR);
-    if (!S_ISREG(st.st_mode)) return write_in_place(path, bytes);
-    // A symbolic link to a cache is kept: the file it points to is replaced, beside itself.
-    struct stat lst {};
-    if (::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
-      std::error_code ec;
-      fs::path target = fs::canonical(path, ec);
-      if (ec) return io_error("resolve", path, ec.value());
-      path = std::move(target);
+    if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+      return make_error(Errc::io, "write " + path.string() +
+                                      ": not a regular file (a device, FIFO or socket is never "
+                                      "replaced)");
     }
   }
   fs::path dir = path.parent_path();
@@ -240,6 +239,17 @@ Result<std::vector<std::uint8_t>> read_file(const fs::path& path, std::uint64_t 
 
 Result<Ok> write_file_atomic(const fs::path& path, std::span<const std::uint8_t> bytes) {
   return guard([&] { return write_atomic(path, bytes); });
+}
+
+Result<Ok> write_output_file(const fs::path& path, std::span<const std::uint8_t> bytes) {
+  return guard([&]() -> Result<Ok> {
+    struct stat st {};
+    if (!path.empty() && ::stat(path.c_str(), &st) == 0 &&
+        (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
+      return write_in_place(path, bytes);
+    }
+    return write_atomic(path, bytes);
+  });
 }
 
 }  // namespace smcache

@@ -494,11 +494,15 @@ std::optional<std::vector<std::uint8_t>> read_generated_file(const WarmInput& in
   if (in.kind == WarmInput::Kind::map) {
     if (!in.path.string().ends_with(".map")) return std::nullopt;
     js.replace_extension();
+    const fs::path ext = js.extension();  // X.css.map beside X.css is not JavaScript
+    if (ext != ".js" && ext != ".mjs" && ext != ".cjs") return std::nullopt;
   }
   std::error_code ec;
   if (!fs::is_regular_file(js, ec)) return std::nullopt;
-  auto bytes = read_file(js, options.max_generated_bytes);
-  if (!bytes || bytes->empty()) return std::nullopt;
+  // As `compile MAP --generated JS` reads it: the same bytes give the same cache, even when the
+  // file is empty or too large to scan (then the section is empty and a warning says why).
+  auto bytes = read_file(js, options.max_input_bytes);
+  if (!bytes) return std::nullopt;
   return std::move(*bytes);
 }
 
@@ -844,6 +848,7 @@ Result<WarmReport> warm(const WarmOptions& options, WarmObserver* observer) {
       std::string cache_rel;
       std::optional<std::string> debug_id;  // canonical
       std::optional<std::string> file_key;  // basename of `file`
+      std::vector<std::string> warnings;    // the compile's (CompileOptions::on_warning)
     };
     enum class Status { compiled, up_to_date, failed };
     std::vector<Outcome> outcomes(plan.inputs.size());
@@ -888,6 +893,8 @@ Result<WarmReport> warm(const WarmOptions& options, WarmObserver* observer) {
         // The generated file, for the generated-function table. It is part of the input hash:
         // a cache compiled before the JavaScript file was beside its map is another cache.
         CompileOptions compile = options.compile;
+        // Only this thread touches outcomes[i]; the report's notes carry them.
+        compile.on_warning = [&w = outcomes[i].warnings](std::string_view m) { w.emplace_back(m); };
         std::vector<std::uint8_t> generated;
         if (auto g = read_generated_file(in, compile)) {
           generated = std::move(*g);
@@ -948,6 +955,11 @@ Result<WarmReport> warm(const WarmOptions& options, WarmObserver* observer) {
       }
     }
     std::vector<std::string> notes;
+    for (std::size_t i = 0; i < plan.inputs.size(); ++i) {
+      for (const std::string& w : outcomes[i].warnings) {
+        notes.push_back("warning: " + plan.inputs[i].shown_path + ": " + w);
+      }
+    }
     std::map<std::string, std::string> entries;  // relative path -> content
     auto add_entry = [&](std::string path, std::string content, std::string_view what) {
       auto [it, fresh] = entries.try_emplace(path, content);

@@ -280,10 +280,9 @@ TEST(CompileFile, RefusesOversizedInputBeforeReadingIt) {
   EXPECT_TRUE(compile_file(dir / "in.map", dir / "out.smc", o).ok());
 }
 
-TEST(WriteFileAtomic, NonRegularTargetIsWrittenInPlace) {
-  // `compile -o /dev/null` as root once replaced /dev/null with a plain file (the rename). A FIFO
-  // takes the same path as a device and is safe to make here: it must stay a FIFO, and whoever
-  // reads it gets the bytes.
+// `compile -o /dev/null` as root once replaced /dev/null with a plain file (the rename). A FIFO
+// takes the same path as a device and is safe to make here.
+TEST(WriteOutputFile, FifoIsWrittenInPlace) {
   TempDir dir;
   const fs::path fifo = dir / "pipe";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);
@@ -292,7 +291,7 @@ TEST(WriteFileAtomic, NonRegularTargetIsWrittenInPlace) {
     std::ifstream in(fifo, std::ios::binary);
     received.assign(std::istreambuf_iterator<char>(in), {});
   });
-  const auto r = write_file_atomic(fifo, bytes_of("through the pipe"));
+  const auto r = write_output_file(fifo, bytes_of("through the pipe"));
   reader.join();
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(received, "through the pipe");
@@ -300,19 +299,28 @@ TEST(WriteFileAtomic, NonRegularTargetIsWrittenInPlace) {
   ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
   EXPECT_TRUE(S_ISFIFO(st.st_mode));
   EXPECT_EQ(dir.entries(), (std::set<std::string>{"pipe"}));
+  // A regular file is written atomically, as write_file_atomic() does.
+  ASSERT_TRUE(write_output_file(dir / "out.smc", bytes_of("x")).ok());
+  EXPECT_EQ(read_text(dir / "out.smc"), "x");
 }
 
-TEST(WriteFileAtomic, SymlinkStaysAndItsTargetIsReplaced) {
+// write_file_atomic() (what `warm` writes a shared directory with) never writes through what it
+// finds at the target: a FIFO is refused at once (it would block), a link is replaced itself.
+TEST(WriteFileAtomic, FifoIsRefusedAndLinkIsReplacedNotFollowed) {
   TempDir dir;
-  fs::create_directory(dir / "real");
-  write_text(dir / "real" / "app.smc", "old");
-  fs::create_symlink("real/app.smc", dir / "current.smc");
-  const auto r = write_file_atomic(dir / "current.smc", bytes_of("new"));
-  ASSERT_TRUE(r.ok()) << r.error().message;
-  EXPECT_TRUE(fs::is_symlink(dir / "current.smc"));
-  EXPECT_EQ(read_text(dir / "real" / "app.smc"), "new");
-  EXPECT_EQ(dir.entries(), (std::set<std::string>{"current.smc", "real"}));
-  EXPECT_EQ(fs::directory_iterator(dir / "real")->path().filename(), "app.smc");
+  const fs::path fifo = dir / "pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);
+  const auto r = write_file_atomic(fifo, bytes_of("x"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::io);
+  EXPECT_NE(r.error().message.find("not a regular file"), std::string::npos) << r.error().message;
+  write_text(dir / "elsewhere", "keep");
+  fs::create_symlink("elsewhere", dir / "cache.smc");
+  ASSERT_TRUE(write_file_atomic(dir / "cache.smc", bytes_of("new")).ok());
+  EXPECT_FALSE(fs::is_symlink(dir / "cache.smc"));
+  EXPECT_EQ(read_text(dir / "cache.smc"), "new");
+  EXPECT_EQ(read_text(dir / "elsewhere"), "keep");
+  EXPECT_EQ(dir.entries(), (std::set<std::string>{"cache.smc", "elsewhere", "pipe"}));
 }
 
 }  // namespace

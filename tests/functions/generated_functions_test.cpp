@@ -179,11 +179,22 @@ TEST(GeneratedFunctions, LeftOutWithoutCodeOrWhenTurnedOff) {
   CompileOptions off = with_code();
   off.generated_function_table = false;
   EXPECT_EQ(build(model_of(std::nullopt), off), plain);  // the same bytes as without the code
-  for (const SectionView& s : open(plain).sections()) EXPECT_NE(s.id, 11u);
+  const Cache plain_cache = open(plain);  // sections() views the cache: keep it alive
+  for (const SectionView& s : plain_cache.sections()) EXPECT_NE(s.id, 11u);
   const Cache with = open(build(model_of(std::nullopt), with_code()));
   bool found = false;
   for (const SectionView& s : with.sections())
     found |= s.id == 11u && s.name == "generated_functions";
+  EXPECT_TRUE(found);
+}
+
+// R-GFN-6 and §4.9: given the code, the section is there even when empty, so its presence says
+// the input hash covers the code.
+void expect_empty_section(const Cache& c) {
+  EXPECT_EQ(c.generated_function_count(), 0u);
+  EXPECT_EQ(c.info().format_minor, 3u);
+  bool found = false;
+  for (const SectionView& s : c.sections()) found |= s.id == 11u && s.size == 0;
   EXPECT_TRUE(found);
 }
 
@@ -193,7 +204,7 @@ TEST(GeneratedFunctions, CodeTheScannerGivesUpOnWarnsAndCompiles) {
   o.generated_code = std::string_view("function a(){ `unterminated");
   o.on_warning = [&](std::string_view w) { warnings.emplace_back(w); };
   const Cache c = open(build(model_of(std::nullopt), o));
-  EXPECT_EQ(c.generated_function_count(), 0u);
+  expect_empty_section(c);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("generated code: "), std::string::npos) << warnings[0];
   EXPECT_NE(warnings[0].find("left out"), std::string::npos) << warnings[0];
@@ -201,8 +212,14 @@ TEST(GeneratedFunctions, CodeTheScannerGivesUpOnWarnsAndCompiles) {
   warnings.clear();
   o.generated_code = kCode;
   o.max_generated_bytes = 10;  // too large: skipped with a warning
-  EXPECT_EQ(open(build(model_of(std::nullopt), o)).generated_function_count(), 0u);
+  expect_empty_section(open(build(model_of(std::nullopt), o)));
   EXPECT_EQ(warnings.size(), 1u);
+
+  warnings.clear();
+  o.max_generated_bytes = CompileOptions{}.max_generated_bytes;
+  o.generated_code = std::string_view("x = 1 + 2;\n");  // no function at all: no warning
+  expect_empty_section(open(build(model_of(std::nullopt), o)));
+  EXPECT_TRUE(warnings.empty());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -154,5 +154,28 @@ TEST(WarmDirectory, JavaScriptArrivingLaterRecompilesOnce) {
   EXPECT_EQ(run(), (std::pair<std::uint64_t, std::uint64_t>{0, 1}));
 }
 
+// A compile's warnings (here: `scopes` that do not decode; the map still compiles) reach the
+// report's notes with the input's path, not a callback on a worker thread.
+TEST(WarmDirectory, CompileWarningsBecomeNotes) {
+  TempDir tmp;
+  write_text(tmp / "src/bad.map",
+             "{\"version\": 3, \"sources\": [\"a.js\"], \"names\": [], \"mappings\": \"AAAA\", "
+             "\"scopes\": \"!\"}");
+  WarmOptions options;
+  options.sources = {tmp / "src"};
+  options.out = tmp / "out";
+  options.threads = 2;
+  bool called = false;
+  options.compile.on_warning = [&called](std::string_view) { called = true; };
+  auto report = warm(options);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_TRUE(report->failures.empty());
+  EXPECT_EQ(report->compiled, 1u);
+  ASSERT_EQ(report->notes.size(), 1u);
+  EXPECT_TRUE(report->notes[0].starts_with("warning: ")) << report->notes[0];
+  EXPECT_NE(report->notes[0].find("bad.map: scopes"), std::string::npos) << report->notes[0];
+  EXPECT_FALSE(called);
+}
+
 }  // namespace
 }  // namespace smcache

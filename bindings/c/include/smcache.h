@@ -546,8 +546,9 @@ SMCACHE_API int64_t smcache_symbolication_frames(const smcache_symbolication* re
                                                  smcache_error* err);
 
 /* A frame that a minifier's inlining removed from the engine's trace, given back by the map's
- * `scopes` (SMCACHE_FUNCTION_SCOPES only): the inlined call, at its original position, in the
- * function named. Strings as in smcache_symbolicated_frame. */
+ * `scopes` (whichever rule named the frame itself; none when the `scopes` rule is turned off):
+ * the inlined call, at its original position, in the function named. Strings as in
+ * smcache_symbolicated_frame. */
 typedef struct smcache_inlined_frame {
   uint32_t source_index; /* the call site's source, index into the cache's sources */
   uint32_t line;         /* the call site's original line, 0-based */

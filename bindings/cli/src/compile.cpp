@@ -47,9 +47,8 @@ constexpr std::string_view kHelp =
     "\n"
     "CACHE is written atomically (a temporary file beside it, fsync, rename): it never holds a\n"
     "partial file, and a failed compile leaves an existing CACHE untouched. CACHE '-' writes the\n"
-    "cache to standard output, which must not be a terminal (usage error if it is). A symbolic\n"
-    "link CACHE stays (the file it points to is replaced); a device or FIFO (/dev/null) is\n"
-    "written in place, never replaced.\n"
+    "cache to standard output, which must not be a terminal (usage error if it is). A device or\n"
+    "FIFO CACHE (/dev/null) is written in place, never replaced; a symbolic link is replaced.\n"
     "\n"
     "options:\n"
     "  -o, --output CACHE      the cache file to write (required)\n"
@@ -219,7 +218,7 @@ int run_compile(const ParsedArgs& args, Writer& /*out*/) {
   if (to_stdout) {
     write_stdout(*cache);
   } else {
-    auto w = write_file_atomic(*output, *cache);
+    auto w = write_output_file(*output, *cache);
     if (!w) fail(message_with_path(w.error(), *output));
   }
   if (args.has("verbose")) {

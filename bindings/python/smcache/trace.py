@@ -124,7 +124,7 @@ class Frame:
     ``pre_context``, ``context_line`` and ``post_context`` are the source lines around the
     frame's line (from sourcesContent), filled when symbolicate() was asked for context.
 
-    ``inlined_callers`` (rule ``"scopes"`` only) are the frames that a minifier's inlining
+    ``inlined_callers`` (from the map's scopes, whichever rule named this frame) are the frames that a minifier's inlining
     removed, innermost outward, as :class:`InlinedFrame`: when it is not empty, this frame is the
     inlined function at the mapped position (``inlined`` is True), each caller is at the call
     site that was inlined, and the last one is the function the engine really ran.

@@ -89,9 +89,15 @@ Result<std::vector<std::uint8_t>> read_file(
 
 // Writes `bytes` to `path` atomically: a temporary file beside it, fsync, rename, fsync of the
 // directory. On any error the temporary file is removed and `path` is untouched. A symbolic link
-// stays and the file it points to is replaced; a target that is not a regular file (/dev/null, a
-// FIFO) is written in place, not replaced; a directory is an error. Errors: io.
+// at `path` is replaced itself (never followed, as mv does); a directory, device, FIFO or socket
+// there is an error (io), never replaced or written. Errors: io.
 Result<Ok> write_file_atomic(const std::filesystem::path& path,
+                             std::span<const std::uint8_t> bytes);
+
+// For a command's output file (`smcache compile -o PATH`): a character device or FIFO that PATH
+// names, through links too (/dev/null, /dev/stdout on a pipe), is written in place, not replaced
+// (as root, renaming over /dev/null would replace it); anything else as write_file_atomic().
+Result<Ok> write_output_file(const std::filesystem::path& path,
                              std::span<const std::uint8_t> bytes);
 
 }  // namespace smcache

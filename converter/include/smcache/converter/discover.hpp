@@ -93,7 +93,8 @@ Result<DiscoveredMap> discover_map(std::span<const std::uint8_t> js,
 // Compiles `map_json` as compile() does, with the Debug ID rule of generated files: when the map
 // has no valid `debugId` and `js_debug_id` is a UUID, the cache's debugId is `js_debug_id`; when
 // both are present they must name the same UUID (case-insensitive), else invalid_field ("debugId:
-// ..."), as the pair then comes from two different builds. The input hash is the map's.
+// ..."), as the pair then comes from two different builds. The input hash is cache_input_hash():
+// the map's, and the generated code's too when options build the generated-function table.
 Result<std::vector<std::uint8_t>> compile_with_debug_id(std::span<const std::uint8_t> map_json,
                                                         std::optional<std::string_view> js_debug_id,
                                                         const CompileOptions& options = {});

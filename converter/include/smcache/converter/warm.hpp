@@ -4,7 +4,8 @@
 //
 // Directory layout (DIR = WarmOptions::out; every file written atomically: temporary file, fsync,
 // rename, fsync of the directory):
-//   DIR/caches/<hh>/<hash>.smc  the cache of the map whose bytes hash (XXH3-128) to <hash>: 32
+//   DIR/caches/<hh>/<hash>.smc  the cache whose input hash (XXH3-128 of the map's bytes, and of
+//                               its JavaScript file's when warm has it: SPEC §4.9) is <hash>: 32
 //                               lowercase hex digits, high 64 bits first; <hh> its first 2.
 //   DIR/by-debug-id/<id>        "caches/<hh>/<hash>.smc\n"; <id> = the cache's debugId in
 //                               canonical form (lowercase 8-4-4-4-12); non-UUID ids get no entry.
@@ -138,7 +139,9 @@ struct WarmReport {
   std::uint64_t contested_keys = 0;  // keys several inputs claim (this shard's winners)
   double seconds = 0;
   std::vector<WarmFailure> failures;  // of this shard, sorted by path
-  std::vector<std::string> notes;     // clashes and replaced entries, sorted, at most 20
+  // Clashes and replaced entries, and the compiles' warnings ("warning: PATH: message", e.g.
+  // `scopes` that did not decode; CompileOptions::on_warning is not called), sorted, at most 20.
+  std::vector<std::string> notes;
 };
 
 // Runs the job. Per-input failures do not stop it: they are in the report (and on_failure).
@@ -166,8 +169,9 @@ struct CacheProbe {
   std::uint64_t file_size = 0;
 };
 // The generated file `warm` compiles `in` with (the generated-function table, SPEC §6.12): a
-// JavaScript input itself, or for a bare map X.js.map the file X.js beside it. nullopt when the
-// table is off, there is no such file, or it cannot be read or is empty (no table then).
+// JavaScript input itself, or for a bare map X.js.map (.mjs, .cjs) the file X.js beside it, read
+// as `compile MAP --generated` reads it (CompileOptions::max_input_bytes). nullopt when the table
+// is off or there is no such readable file (the map alone then).
 std::optional<std::vector<std::uint8_t>> read_generated_file(const WarmInput& in,
                                                              const CompileOptions& options);
 

@@ -252,8 +252,9 @@ struct SymbolicatedFrame {
 
   bool has_context() const noexcept { return !context.empty(); }
 
-  // Rule s only: the callers that inlining removed, innermost outward; the last is the function
-  // the engine ran (see INLINED FRAMES above). Empty when nothing was inlined here.
+  // From the scopes (rule s enabled), whichever rule named the frame itself: the callers that
+  // inlining removed, innermost outward; the last is the function the engine ran (see INLINED
+  // FRAMES above). Empty when nothing was inlined here.
   std::vector<InlinedFrame> inlined_callers;
 
   // The frame's own function was inlined into a caller (inlined_callers is not empty).
