@@ -543,6 +543,39 @@ inline bool position_less(std::uint32_t line_a, std::uint32_t column_a, std::uin
                           std::uint32_t column_b) noexcept {
   return line_a < line_b || (line_a == line_b && column_a < column_b);
 }
+
+// The innermost of `count` nested ranges sorted by start (scope ranges, generated functions) that
+// contains (line, column): the last record that starts at or before it, then up its parents
+// (only to smaller indices, at most `max_depth` steps: a corrupt chain ends) to the first that
+// contains it. `record(i)` loads record i. O(log count + max_depth). The index, or nullopt.
+template <class Load>
+std::optional<std::uint32_t> innermost_range(std::uint32_t count, std::uint32_t line,
+                                             std::uint32_t column, std::uint32_t max_depth,
+                                             const Load& record) noexcept {
+  std::uint32_t first = 0;
+  while (count > 0) {  // first record that starts after (line, column)
+    const std::uint32_t step = count / 2;
+    const auto r = record(first + step);
+    if (!position_less(line, column, r.start_line, r.start_column)) {
+      first += step + 1;
+      count -= step + 1;
+    } else {
+      count = step;
+    }
+  }
+  if (first == 0) return std::nullopt;
+  std::uint32_t i = first - 1;
+  for (std::uint32_t steps = 0; steps < max_depth; ++steps) {
+    const auto r = record(i);
+    if (!position_less(line, column, r.start_line, r.start_column) &&
+        position_less(line, column, r.end_line, r.end_column)) {
+      return i;
+    }
+    if (r.parent == format::kNone || r.parent >= i) return std::nullopt;
+    i = r.parent;
+  }
+  return std::nullopt;
+}
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
@@ -1589,32 +1622,12 @@ inline std::optional<ScopeRange> Cache::parent_scope_range(const ScopeRange& ran
 inline std::optional<ScopeRange> Cache::enclosing_scope_range(std::uint32_t line,
                                                               std::uint32_t column) const noexcept {
   const Impl& m = *impl_;
-  std::uint32_t first = 0, count = m.scope_range_count;
-  while (count > 0) {  // first record that starts after (line, column)
-    const std::uint32_t step = count / 2;
-    const format::ScopeRangeRecord r = m.scope_range_record(first + step);
-    if (!detail::position_less(line, column, r.start_line, r.start_column)) {
-      first += step + 1;
-      count -= step + 1;
-    } else {
-      count = step;
-    }
-  }
-  if (first == 0) return std::nullopt;
-  std::uint32_t i = first - 1;
-  for (std::uint32_t steps = 0; steps < format::kMaxScopeRangeDepth; ++steps) {
-    const format::ScopeRangeRecord r = m.scope_range_record(i);
-    const bool contains = !detail::position_less(line, column, r.start_line, r.start_column) &&
-                          detail::position_less(line, column, r.end_line, r.end_column);
-    if (contains) {
-      ScopeRange out;
-      if (!m.scope_range_info(i, r, out)) return std::nullopt;
-      return out;
-    }
-    if (r.parent == format::kNone || r.parent >= i) return std::nullopt;
-    i = r.parent;
-  }
-  return std::nullopt;
+  const auto i =
+      detail::innermost_range(m.scope_range_count, line, column, format::kMaxScopeRangeDepth,
+                              [&m](std::uint32_t k) { return m.scope_range_record(k); });
+  ScopeRange out;
+  if (!i || !m.scope_range_info(*i, m.scope_range_record(*i), out)) return std::nullopt;
+  return out;
 }
 
 inline std::uint32_t Cache::generated_function_count() const noexcept {
@@ -1638,32 +1651,14 @@ inline std::optional<GeneratedFunction> Cache::generated_function(
 inline std::optional<GeneratedFunction> Cache::generated_function_at(
     std::uint32_t line, std::uint32_t column) const noexcept {
   const Impl& m = *impl_;
-  std::uint32_t first = 0, count = m.generated_function_count;
-  while (count > 0) {  // first record that starts after (line, column)
-    const std::uint32_t step = count / 2;
-    const format::GeneratedFunctionRecord r = m.generated_function_record(first + step);
-    if (!detail::position_less(line, column, r.start_line, r.start_column)) {
-      first += step + 1;
-      count -= step + 1;
-    } else {
-      count = step;
-    }
+  const auto i = detail::innermost_range(
+      m.generated_function_count, line, column, format::kMaxGeneratedFunctionDepth,
+      [&m](std::uint32_t k) { return m.generated_function_record(k); });
+  GeneratedFunction out;
+  if (!i || !m.generated_function_info(*i, m.generated_function_record(*i), out)) {
+    return std::nullopt;
   }
-  if (first == 0) return std::nullopt;
-  std::uint32_t i = first - 1;
-  for (std::uint32_t steps = 0; steps < format::kMaxGeneratedFunctionDepth; ++steps) {
-    const format::GeneratedFunctionRecord r = m.generated_function_record(i);
-    const bool contains = !detail::position_less(line, column, r.start_line, r.start_column) &&
-                          detail::position_less(line, column, r.end_line, r.end_column);
-    if (contains) {
-      GeneratedFunction out;
-      if (!m.generated_function_info(i, r, out)) return std::nullopt;
-      return out;
-    }
-    if (r.parent == format::kNone || r.parent >= i) return std::nullopt;
-    i = r.parent;
-  }
-  return std::nullopt;
+  return out;
 }
 
 inline CacheInfo Cache::info() const noexcept {
