@@ -70,9 +70,10 @@ cat <<EOF
 
 Each frame is named by the map's own ECMA-426 scopes when it has them; else by the innermost
 function around its original position in the original source (scanned from sourcesContent when
-the cache was compiled); where the map has no sourcesContent, by the caller's call site in the
-source map, and failing that by the trace's own name, marked [minified]. For comparison, the same program run unbundled printed
-$example/trace.original.txt. Also try:
+the cache was compiled); else, when the cache was compiled from the bundle (compile app.min.js),
+by the innermost function of the minified code, named through the map; else by the caller's call
+site in the source map, and failing that by the trace's own name, marked [minified]. For
+comparison, the same program run unbundled printed $example/trace.original.txt. Also try:
   build/bin/smcache symbolicate --cache $demo/app.min.js.smc --json $example/trace.txt
   build/bin/smcache symbolicate --help
 EOF
