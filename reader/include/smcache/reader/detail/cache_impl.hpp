@@ -813,48 +813,29 @@ inline Result<Ok> Cache::Impl::init(const std::uint8_t* bytes, std::uint64_t byt
     return std::move(v).take();
   }
 
-  // R-FN-1: the optional functions section holds whole 32-byte records.
-  if (functions != nullptr) {
-    const SectionView& s = sections[functions_position];
-    if (!v.check(s.size % sizeof(format::FunctionRecord) == 0 &&
-                     s.size / sizeof(format::FunctionRecord) < format::kNone,
-                 Errc::corrupt, [&] {
-                   return detail::cat(detail::section_label(s.id, s.offset, s.size),
-                                      ": size is not a multiple of ",
-                                      sizeof(format::FunctionRecord), " (whole records)");
-                 })) {
-      return std::move(v).take();
+  // R-FN-1, R-SCP-1, R-GFN-1: each optional table section holds whole records (of 32, 40 and 32
+  // bytes), fewer than kNone of them.
+  const auto record_count = [&](const std::uint8_t* data, std::size_t position,
+                                std::size_t record_size, std::uint32_t& count) {
+    if (data == nullptr) return true;
+    const SectionView& s = sections[position];
+    if (!v.check(
+            s.size % record_size == 0 && s.size / record_size < format::kNone, Errc::corrupt, [&] {
+              return detail::cat(detail::section_label(s.id, s.offset, s.size),
+                                 ": size is not a multiple of ", record_size, " (whole records)");
+            })) {
+      return false;
     }
-    function_count = static_cast<std::uint32_t>(s.size / sizeof(format::FunctionRecord));
-  }
-  // R-SCP-1: the optional scope_ranges section holds whole 40-byte records.
-  if (scope_ranges != nullptr) {
-    const SectionView& s = sections[scope_ranges_position];
-    if (!v.check(s.size % sizeof(format::ScopeRangeRecord) == 0 &&
-                     s.size / sizeof(format::ScopeRangeRecord) < format::kNone,
-                 Errc::corrupt, [&] {
-                   return detail::cat(detail::section_label(s.id, s.offset, s.size),
-                                      ": size is not a multiple of ",
-                                      sizeof(format::ScopeRangeRecord), " (whole records)");
-                 })) {
-      return std::move(v).take();
-    }
-    scope_range_count = static_cast<std::uint32_t>(s.size / sizeof(format::ScopeRangeRecord));
-  }
-  // R-GFN-1: the optional generated_functions section holds whole 32-byte records.
-  if (generated_functions != nullptr) {
-    const SectionView& s = sections[generated_functions_position];
-    if (!v.check(s.size % sizeof(format::GeneratedFunctionRecord) == 0 &&
-                     s.size / sizeof(format::GeneratedFunctionRecord) < format::kNone,
-                 Errc::corrupt, [&] {
-                   return detail::cat(detail::section_label(s.id, s.offset, s.size),
-                                      ": size is not a multiple of ",
-                                      sizeof(format::GeneratedFunctionRecord), " (whole records)");
-                 })) {
-      return std::move(v).take();
-    }
-    generated_function_count =
-        static_cast<std::uint32_t>(s.size / sizeof(format::GeneratedFunctionRecord));
+    count = static_cast<std::uint32_t>(s.size / record_size);
+    return true;
+  };
+  if (!record_count(functions, functions_position, sizeof(format::FunctionRecord),
+                    function_count) ||
+      !record_count(scope_ranges, scope_ranges_position, sizeof(format::ScopeRangeRecord),
+                    scope_range_count) ||
+      !record_count(generated_functions, generated_functions_position,
+                    sizeof(format::GeneratedFunctionRecord), generated_function_count)) {
+    return std::move(v).take();
   }
 
   line_index = section[6].p;
